@@ -1,0 +1,57 @@
+# Two commands to know: `make run` (demo on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test quality install install-dev migrate seed messages compilemessages bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+.make-install: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+.make-install-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ .make-install
+
+install: .make-install
+install-dev: .make-install-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## Serve the demo: virtualenv, requirements, SQLite database, demo data, development server.
+## The demo switches the second factor off (a banner says so on every page); production refuses to.
+run: seed
+	DEBUG=$${DEBUG:-true} REQUIRE_2FA=$${REQUIRE_2FA:-false} $(PY) manage.py runserver $(HOST)
+
+## The whole test suite (browser tests skip with a message when no Chromium is installed).
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Linters, formatting, migrations, translations and deployment checks.
+quality: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/check_translations.py
+	ISCG_ENV=production SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(64))") \
+		ALLOWED_HOSTS=iscg.example DATABASE_URL=sqlite:///:memory: \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+## Regenerate the French catalogue after changing texts, then translate the new entries.
+messages: install-dev
+	$(PY) manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages -l fr --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .make-install .make-install-dev staticfiles .pytest_cache .ruff_cache

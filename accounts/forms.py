@@ -1,0 +1,56 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+
+class SignInForm(DsfrBaseForm, auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Professional e-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class OneTimeCodeForm(DsfrBaseForm):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+    def clean_token(self):
+        return "".join(self.cleaned_data["token"].split()).lower()
+
+
+class VerifyForm(OneTimeCodeForm):
+    token = forms.CharField(
+        label=_("Code from your authenticator app, or a backup code"),
+        help_text=_("Six digits from the app, or one of your ten backup codes."),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class EnrolForm(OneTimeCodeForm):
+    token = forms.CharField(
+        label=_("Six-digit code shown by the app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
+    pass

@@ -1,0 +1,248 @@
+"""Settings for the ISCG case-management application.
+
+Every value that differs between machines comes from the environment (django-environ).
+Defaults are safe for local use: SQLite next to the code, DEBUG off unless asked for.
+Production (DEBUG off and ``ISCG_ENV=production``) refuses to start without its secrets.
+"""
+
+import datetime
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    env.read_env(str(BASE_DIR / ".env"))
+
+# "local" (a developer's machine, the demo, the tests) or "production".
+ISCG_ENV = env.str("ISCG_ENV", default="local")
+IS_PRODUCTION = ISCG_ENV == "production"
+
+DEBUG = env.bool("DEBUG", default=False)
+
+_INSECURE_LOCAL_KEY = "local-only-insecure-key-never-use-in-production-0123456789abcdef"
+SECRET_KEY = env.str("SECRET_KEY", default="" if IS_PRODUCTION else _INSECURE_LOCAL_KEY)
+if IS_PRODUCTION and (not SECRET_KEY or SECRET_KEY == _INSECURE_LOCAL_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if IS_PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Address used to build absolute links in e-mails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "dsfr",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "crispy_forms",
+    "django_filters",
+    "widget_tweaks",
+    "accounts",
+    "organisation",
+    "referrals",
+    "casework",
+    "conventions",
+    "demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "organisation.middleware.ScopeMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "iscg.urls"
+WSGI_APPLICATION = "iscg.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "organisation.context_processors.navigation",
+                "accounts.context_processors.security",
+                "referrals.context_processors.referrals_waiting",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out credentials before checking them
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",  # Argon2id
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link lives one hour and serves once
+INVITATION_MAX_AGE = 48 * 60 * 60  # an invitation link lives 48 hours and serves once
+
+# Two-factor authentication (TOTP + single-use backup codes) for every account. Only a local demo
+# may switch it off (REQUIRE_2FA=false), and every page then shows a "mode démonstration" banner.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
+if IS_PRODUCTION and not REQUIRE_2FA:
+    raise ImproperlyConfigured("REQUIRE_2FA cannot be switched off in production.")
+OTP_TOTP_ISSUER = "ISCG"
+OTP_TOTP_THROTTLE_FACTOR = 1  # 1 s, 2 s, 4 s… after consecutive wrong codes
+OTP_STATIC_THROTTLE_FACTOR = 1
+BACKUP_CODE_COUNT = 10
+
+# Lockout (django-axes): 5 failures for a username, or for a username from one address, lock it
+# for 15 minutes; a correct password is refused meanwhile. Coordinators and admins can unlock.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
+
+# Sessions: 30 minutes idle, 12 hours at most (accounts.middleware.SessionLifetimeMiddleware).
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Outside production, whitenoise serves straight from the apps' static folders (no collectstatic).
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "/media/"
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ISCG <ne-pas-repondre@iscg.localhost>")
+
+# Security. Cookies are Secure outside local development; the local demo is served over plain HTTP.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=IS_PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if SESSION_COOKIE_SECURE:
+    # __Host- cookies are only sent over HTTPS, to this exact host, for the whole site.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
+SECURE_HSTS_PRELOAD = IS_PRODUCTION
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): no inline script; a nonce for the few scripts we load.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Forms: django-dsfr renders fields with its own renderer (FORM_RENDERER stays at Django's default);
+# crispy-forms lays them out with the small template pack in templates/dsfr_crispy/.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["dsfr_crispy"]
+CRISPY_TEMPLATE_PACK = "dsfr_crispy"
+DSFR_MARK_OPTIONAL_FIELDS = True  # DSFR now marks optional fields, not required ones
+
+SERVICE_NAME = "Intervention sociale en commissariat et gendarmerie"
+SERVICE_TAGLINE = "Saisines, suivis et bilans des ISCG"
+
+# Logs go to stderr, without request bodies or personal data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+}

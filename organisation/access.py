@@ -1,0 +1,296 @@
+"""THE access policy: who may see which rows, and who may do what.
+
+Every scoped queryset calls one of the ``*_q(scope)`` functions below through its
+``visible_to(scope)`` method; views only ever fetch objects through ``visible_to``, so an object
+outside the user's scope answers 404. What a role may *do* is the ``PERMISSIONS`` table: an action
+the role never has answers 404 (the page does not exist for them); a forbidden action on an object
+they can see answers 403 (``require(..., on_visible_object=True)``).
+
+This module must not import models (they import it): it works with field paths and ids.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.enums import Role
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one signed-in user may reach, computed once per request by the scope middleware."""
+
+    user_id: int | None = None
+    role: str | None = None
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    post_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+
+ANONYMOUS = Scope()
+
+
+def build_scope(user) -> Scope:
+    """Turn a user into a Scope in one or two queries (none for admins and anonymous visitors)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    from organisation.models import Post, Unit
+
+    base = {"user_id": user.pk, "role": user.role}
+    match user.role:
+        case Role.POLICE:
+            rows = list(Unit.objects.filter(officers=user, is_active=True).values_list("pk", "department_id"))
+            return Scope(
+                **base,
+                unit_ids=frozenset(pk for pk, _ in rows),
+                department_ids=frozenset(dep for _, dep in rows),
+            )
+        case Role.ISCG:
+            today = timezone.localdate()
+            posts = (
+                Post.objects.active_on(today)
+                .filter(
+                    Q(assignments__user=user, assignments__starts_on__lte=today),
+                    Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gte=today),
+                )
+                .values_list("pk", "department_id", "units")
+            )
+            rows = list(posts)
+            return Scope(
+                **base,
+                post_ids=frozenset(pk for pk, _, _ in rows),
+                department_ids=frozenset(dep for _, dep, _ in rows),
+                unit_ids=frozenset(unit for _, _, unit in rows if unit is not None),
+            )
+        case Role.COORDINATOR | Role.FUNDER:
+            return Scope(**base, department_ids=frozenset(user.departments.values_list("pk", flat=True)))
+        case Role.ADMIN:
+            return Scope(**base)
+    return ANONYMOUS
+
+
+def _in(path: str, ids) -> Q:
+    return Q(**{f"{path}__in": ids}) if ids else NOTHING
+
+
+# ---- Row visibility -----------------------------------------------------------------------------
+
+
+def department_q(scope: Scope, path: str = "pk") -> Q:
+    """Departments a user works in (police and ISCG through their units and posts)."""
+    if scope.is_national:
+        return EVERYTHING
+    return _in(path, scope.department_ids)
+
+
+def unit_q(scope: Scope, prefix: str = "") -> Q:
+    """Units: police see theirs, ISCG the units their posts cover, departmental roles all of theirs."""
+    if scope.is_national:
+        return EVERYTHING
+    match scope.role:
+        case Role.POLICE | Role.ISCG:
+            return _in(f"{prefix}pk", scope.unit_ids)
+        case Role.COORDINATOR | Role.FUNDER:
+            return _in(f"{prefix}department", scope.department_ids)
+    return NOTHING
+
+
+def post_q(scope: Scope, prefix: str = "") -> Q:
+    """Posts: an ISCG sees the posts they hold, departmental roles every post of their departments."""
+    if scope.is_national:
+        return EVERYTHING
+    match scope.role:
+        case Role.ISCG:
+            return _in(f"{prefix}pk", scope.post_ids)
+        case Role.COORDINATOR | Role.FUNDER:
+            return _in(f"{prefix}department", scope.department_ids)
+    return NOTHING
+
+
+def partner_q(scope: Scope, prefix: str = "") -> Q:
+    """The partner directory belongs to the ISCG and coordinators of the department."""
+    if scope.is_national:
+        return EVERYTHING
+    if scope.role in (Role.ISCG, Role.COORDINATOR):
+        return _in(f"{prefix}department", scope.department_ids)
+    return NOTHING
+
+
+# ---- Referrals (saisines, DOMAIN.md §2-3) -------------------------------------------------------
+# Police see their units' referrals (status only, enforced by the views they may reach), the ISCG
+# the referrals of the units their posts cover, coordinators their departments' referrals (list
+# metadata only), funders nothing.
+
+
+def referral_q(scope: Scope, prefix: str = "") -> Q:
+    """Referrals: by unit for police and ISCG, by department for coordinators; never for funders."""
+    if scope.is_national:
+        return EVERYTHING
+    match scope.role:
+        case Role.POLICE | Role.ISCG:
+            return _in(f"{prefix}unit", scope.unit_ids)
+        case Role.COORDINATOR:
+            return _in(f"{prefix}unit__department", scope.department_ids)
+    return NOTHING
+
+
+# ---- Casework (DOMAIN.md §2, §4) ----------------------------------------------------------------
+# Persons and follow-ups belong to a post: the ISCG holding the post see them (and lose them when
+# they leave it: the follow-ups stay with the post). Coordinators list their departments' follow-ups
+# (dates, post, status) but never read their content. Police, funders and the admin see nothing:
+# no ``is_national`` shortcut here on purpose.
+
+
+def followup_q(scope: Scope, prefix: str = "") -> Q:
+    """Follow-ups a user may list: their posts' for the ISCG, their departments' (metadata) for coordinators."""
+    match scope.role:
+        case Role.ISCG:
+            return _in(f"{prefix}post", scope.post_ids)
+        case Role.COORDINATOR:
+            return _in(f"{prefix}post__department", scope.department_ids)
+    return NOTHING
+
+
+def casework_content_q(scope: Scope, prefix: str = "") -> Q:
+    """Follow-ups whose content (interventions, assessments, orientations) a user may read: ISCG only."""
+    if scope.role == Role.ISCG:
+        return _in(f"{prefix}post", scope.post_ids)
+    return NOTHING
+
+
+def person_q(scope: Scope, prefix: str = "") -> Q:
+    """Persons: the ISCG of their post only."""
+    return casework_content_q(scope, prefix)
+
+
+# ---- Conventions and cofinancing (DOMAIN.md §8) -------------------------------------------------
+# Financial data: coordinators and funders of the department, and the admin. Police and ISCG never.
+
+
+def convention_q(scope: Scope, prefix: str = "") -> Q:
+    """Conventions (and their rules, payments, documents…): by department for coordinators and funders."""
+    if scope.is_national:
+        return EVERYTHING
+    if scope.role in (Role.COORDINATOR, Role.FUNDER):
+        return _in(f"{prefix}department", scope.department_ids)
+    return NOTHING
+
+
+def funder_q(scope: Scope, prefix: str = "") -> Q:
+    """Funders of a department: seen by those who see its conventions."""
+    return convention_q(scope, prefix)
+
+
+# ---- Staff accounts -----------------------------------------------------------------------------
+# Coordinators manage the accounts attached to their departments: by department (coordinators,
+# funders), by unit (police) or by post assignment (ISCG). Callers add .distinct().
+
+
+def user_q(scope: Scope, prefix: str = "") -> Q:
+    if scope.is_national:
+        return EVERYTHING
+    if scope.role == Role.COORDINATOR and scope.department_ids:
+        ids = scope.department_ids
+        return (
+            Q(**{f"{prefix}departments__in": ids})
+            | Q(**{f"{prefix}units__department__in": ids})
+            | Q(**{f"{prefix}post_assignments__post__department__in": ids})
+        )
+    return NOTHING
+
+
+# ---- Actions ------------------------------------------------------------------------------------
+
+
+class Action(StrEnum):
+    VIEW_DEPARTMENT = "department.view"
+    VIEW_POST = "post.view"
+    VIEW_PARTNERS = "partner.view"
+    MANAGE_PARTNERS = "partner.manage"
+    ADMINISTER = "admin.access"
+    MANAGE_STAFF = "staff.manage"
+    # Referrals
+    FILE_REFERRAL = "referral.file"
+    LIST_UNIT_REFERRALS = "referral.list_unit"
+    WITHDRAW_REFERRAL = "referral.withdraw"
+    ADD_REFERRAL_INFORMATION = "referral.add_information"
+    TRIAGE_REFERRAL = "referral.triage"
+    LIST_DEPARTMENT_REFERRALS = "referral.list_department"
+    VIEW_DANGER_GRID = "referral.view_danger_grid"
+    # Conventions
+    VIEW_CONVENTIONS = "convention.view"
+    MANAGE_CONVENTIONS = "convention.manage"
+    # Casework
+    VIEW_CASEWORK = "casework.view"
+    MANAGE_CASEWORK = "casework.manage"
+    LIST_DEPARTMENT_FOLLOWUPS = "casework.list_department"
+
+
+# Grid answers are among the most sensitive data (DOMAIN.md §5): the ISCG's only, not even the admin's.
+ISCG_ONLY_ACTIONS = frozenset({Action.VIEW_DANGER_GRID})
+# Person-level casework: not even the admin reads it (DOMAIN.md §2: the admin has the Django admin).
+CASEWORK_ACTIONS = frozenset({Action.VIEW_CASEWORK, Action.MANAGE_CASEWORK, Action.LIST_DEPARTMENT_FOLLOWUPS})
+
+
+PERMISSIONS: dict[str, frozenset[Action]] = {
+    Role.POLICE: frozenset(
+        {
+            Action.FILE_REFERRAL,
+            Action.LIST_UNIT_REFERRALS,
+            Action.WITHDRAW_REFERRAL,
+            Action.ADD_REFERRAL_INFORMATION,
+        }
+    ),
+    Role.ISCG: frozenset(
+        {
+            Action.VIEW_POST,
+            Action.VIEW_PARTNERS,
+            Action.MANAGE_PARTNERS,
+            Action.FILE_REFERRAL,
+            Action.TRIAGE_REFERRAL,
+            Action.VIEW_DANGER_GRID,
+            Action.VIEW_CASEWORK,
+            Action.MANAGE_CASEWORK,
+        }
+    ),
+    Role.COORDINATOR: frozenset(
+        {
+            Action.VIEW_DEPARTMENT,
+            Action.VIEW_POST,
+            Action.VIEW_PARTNERS,
+            Action.MANAGE_PARTNERS,
+            Action.LIST_DEPARTMENT_REFERRALS,
+            Action.VIEW_CONVENTIONS,
+            Action.MANAGE_CONVENTIONS,
+            Action.MANAGE_STAFF,
+            Action.LIST_DEPARTMENT_FOLLOWUPS,
+        }
+    ),
+    Role.FUNDER: frozenset({Action.VIEW_DEPARTMENT, Action.VIEW_POST, Action.VIEW_CONVENTIONS}),
+    Role.ADMIN: frozenset(Action) - ISCG_ONLY_ACTIONS - CASEWORK_ACTIONS,
+}
+
+
+def can(scope: Scope, action: Action) -> bool:
+    return action in PERMISSIONS.get(scope.role, frozenset())
+
+
+def require(scope: Scope, action: Action, *, on_visible_object: bool = False) -> None:
+    """Refuse an action: 404 when the role never has it, 403 when it concerns an object they can see."""
+    if not can(scope, action):
+        raise PermissionDenied if on_visible_object else Http404

@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from organisation.models import Department, Partner, PartnerType, Post, PostAssignment, Unit
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    """The 101 départements come from a data migration: read-only."""
+
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "commune", "department", "is_active"]
+    list_filter = ["kind", "is_active", "department"]
+    search_fields = ["name", "commune"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department"]
+
+
+class PostAssignmentInline(admin.TabularInline):
+    model = PostAssignment
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["name", "department", "fte", "employer", "zone", "starts_on", "ends_on"]
+    list_filter = ["zone", "department"]
+    search_fields = ["name", "employer"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department", "units"]
+    inlines = [PostAssignmentInline]
+
+
+@admin.register(PartnerType)
+class PartnerTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "partner_type", "commune", "department", "is_active"]
+    list_filter = ["partner_type", "is_active", "department"]
+    search_fields = ["name", "commune"]
+    list_select_related = ["department", "partner_type"]
+    autocomplete_fields = ["department"]

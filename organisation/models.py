@@ -1,0 +1,266 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation import access
+from organisation.enums import UNIT_KIND_FORCE, Force, UnitKind, Zone
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def visible_to(self, scope):
+        return self.filter(access.department_q(scope))
+
+
+class Department(models.Model):
+    """One of the 101 French départements, loaded by a data migration (read-only in the admin)."""
+
+    code = models.CharField(_("INSEE code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("organisation:department_detail", kwargs={"code": self.code})
+
+
+class UnitQuerySet(models.QuerySet):
+    def visible_to(self, scope):
+        return self.filter(access.unit_q(scope))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Unit(models.Model):
+    """A police station, gendarmerie brigade or another site where the ISCG receives people."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="units"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind)
+    name = models.CharField(_("name"), max_length=200)
+    commune = models.CharField(_("commune"), max_length=100)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["department__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "name"],
+                name="unit_unique_name_per_department",
+                violation_error_message=_("A unit with this name already exists in this department."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def force(self):
+        return UNIT_KIND_FORCE.get(self.kind, Force.OTHER)
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, scope):
+        return self.filter(access.post_q(scope))
+
+    def active_on(self, day):
+        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+    def with_list_data(self):
+        current = PostAssignment.objects.current().select_related("user").order_by("user__last_name")
+        return (
+            self.select_related("department")
+            .prefetch_related(
+                models.Prefetch("units", queryset=Unit.objects.order_by("name")),
+                models.Prefetch("assignments", queryset=current, to_attr="current_assignments"),
+            )
+            .order_by("department__code", "name", "pk")
+        )
+
+
+class Post(models.Model):
+    """An ISCG position: its working time, employer, zone, the units it covers and who holds it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="posts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    fte = models.DecimalField(_("full-time equivalent (FTE)"), max_digits=4, decimal_places=2)
+    employer = models.CharField(_("employer"), max_length=200)
+    zone = models.CharField(_("zone"), max_length=20, choices=Zone)
+    units = models.ManyToManyField(Unit, verbose_name=_("units covered"), related_name="posts", blank=True)
+    social_workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("social workers"),
+        through="PostAssignment",
+        related_name="posts",
+        blank=True,
+    )
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ISCG post")
+        verbose_name_plural = _("ISCG posts")
+        ordering = ["department__code", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fte__gt=0) & Q(fte__lte=3),
+                name="post_fte_range",
+                violation_error_message=_("The FTE must be greater than 0 and at most 3."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="post_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["department", "name"],
+                name="post_unique_name_per_department",
+                violation_error_message=_("A post with this name already exists in this department."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisation:post_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_active(self):
+        today = timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class PostAssignmentQuerySet(models.QuerySet):
+    def current(self, day=None):
+        day = day or timezone.localdate()
+        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+class PostAssignment(models.Model):
+    """A social worker holding a post between two dates. Follow-ups stay with the post when they leave."""
+
+    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("social worker"),
+        on_delete=models.PROTECT,
+        related_name="post_assignments",
+        limit_choices_to={"role": "iscg"},
+    )
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = PostAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["post", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="postassignment_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["post", "user", "starts_on"],
+                name="postassignment_unique_start",
+                violation_error_message=_("This social worker already has an assignment starting on this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.post}"
+
+
+class PartnerType(models.Model):
+    """A kind of service people are oriented to (DOMAIN.md §6). Seeded; administrators may edit it."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("partner type")
+        verbose_name_plural = _("partner types")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerQuerySet(models.QuerySet):
+    def visible_to(self, scope):
+        return self.filter(access.partner_q(scope))
+
+    def with_list_data(self):
+        return self.select_related("department", "partner_type").order_by("name", "pk")
+
+
+class Partner(models.Model):
+    """A service of the department's directory that the ISCG orient people to."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="partners"
+    )
+    partner_type = models.ForeignKey(
+        PartnerType, verbose_name=_("partner type"), on_delete=models.PROTECT, related_name="partners"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=255, blank=True)
+    accepts = models.TextField(_("what they accept"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "name"],
+                name="partner_unique_name_per_department",
+                violation_error_message=_("A partner with this name already exists in this department."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisation:partner_detail", kwargs={"public_id": self.public_id})

@@ -1,0 +1,130 @@
+"""Personas of STYLE.md §7: in departments A (Somme, 80) and B (Loire, 42), an officer, an ISCG, a
+coordinator and a funder each, with a unit, a post and a partner per department; an admin; and an
+anonymous visitor."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.accounts.factories import UserFactory
+from tests.casework.factories import FollowUpFactory, InterventionFactory, OrientationFactory
+from tests.conventions.factories import (
+    ConventionDocumentFactory,
+    PaymentFactory,
+    SteeringCommitteeFactory,
+    funded_convention,
+)
+from tests.organisation.factories import PartnerFactory, PostAssignmentFactory, PostFactory, UnitFactory, department
+from tests.referrals.factories import ReferralFactory
+
+PERSONAS = [
+    "anonymous",
+    "officer_a",
+    "iscg_a",
+    "coordinator_a",
+    "funder_a",
+    "officer_b",
+    "iscg_b",
+    "coordinator_b",
+    "funder_b",
+    "admin",
+]
+
+
+def sign_in(client: Client, user, *, verified: bool = True) -> Client:
+    """Sign a test client in as user; verified: the session has passed the second factor too."""
+    client.force_login(user)
+    if verified:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files (convention documents…) go to a temporary folder, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _add_conventions(side: SimpleNamespace) -> None:
+    """A funded convention per side, with a document, a steering committee (and its bilan) and a call for funds."""
+    side.convention = funded_convention(
+        department_code=side.department.code, post=side.post, title=f"Convention {side.post.name}"
+    )
+    side.document = ConventionDocumentFactory(convention=side.convention)
+    side.committee = SteeringCommitteeFactory(convention=side.convention, with_bilan=True)
+    side.payment = PaymentFactory(convention=side.convention, call=True)  # from a funder without a rule
+
+
+def _add_casework(side: SimpleNamespace) -> None:
+    """A follow-up of the side's post (its person, an intervention held by the side's ISCG, an orientation)."""
+    side.followup = FollowUpFactory(post=side.post, person__created_by=side.iscg)
+    side.person = side.followup.person
+    side.intervention = InterventionFactory(followup=side.followup, with_private_note=True)
+    side.orientation = OrientationFactory(followup=side.followup)
+
+
+def _side(code: str, letter: str) -> SimpleNamespace:
+    dep = department(code)
+    unit = UnitFactory(department=dep, name=f"Commissariat {letter}")
+    post = PostFactory(department=dep, name=f"Poste {letter}", units=[unit])
+    iscg = UserFactory(iscg=True, email=f"iscg.{letter}@test.example")
+    PostAssignmentFactory(post=post, user=iscg)
+    officer = UserFactory(police=True, email=f"police.{letter}@test.example", units=[unit])
+    return SimpleNamespace(
+        department=dep,
+        unit=unit,
+        post=post,
+        partner=PartnerFactory(department=dep, name=f"Partenaire {letter}"),
+        officer=officer,
+        referral=ReferralFactory(unit=unit, author=officer),  # submitted, filed by the side's officer
+        iscg=iscg,
+        coordinator=UserFactory(coordinator=True, email=f"coordination.{letter}@test.example", departments=[dep]),
+        funder=UserFactory(funder=True, email=f"financeur.{letter}@test.example", departments=[dep]),
+    )
+
+
+@pytest.fixture
+def world(db):
+    a, b = _side("80", "a"), _side("42", "b")
+    _add_conventions(a)
+    _add_conventions(b)
+    _add_casework(a)
+    _add_casework(b)
+    users = {
+        "officer_a": a.officer,
+        "iscg_a": a.iscg,
+        "coordinator_a": a.coordinator,
+        "funder_a": a.funder,
+        "officer_b": b.officer,
+        "iscg_b": b.iscg,
+        "coordinator_b": b.coordinator,
+        "funder_b": b.funder,
+        "admin": UserFactory(admin=True, email="admin@test.example"),
+    }
+    return SimpleNamespace(a=a, b=b, users=users)
+
+
+@pytest.fixture
+def client_for(world):
+    """client_for("iscg_a") -> a test client signed in as that persona (anonymous: signed out)."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            sign_in(client, world.users[persona])
+        return client
+
+    return make

@@ -1,0 +1,158 @@
+"""The access matrix: every URL of the application × every persona → expected status.
+
+A meta-test walks the URL resolver and fails when a named URL is missing here, so a new view
+cannot ship without its line. Objects belong to department A; the B personas must get 404.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS
+
+SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
+
+
+def expect(default=404, **overrides):
+    statuses = dict.fromkeys(PERSONAS, default)
+    statuses["anonymous"] = SIGN_IN
+    statuses.update(overrides)
+    return statuses
+
+
+PUBLIC = dict.fromkeys(PERSONAS, 200)
+
+MATRIX = [
+    ("home", {}, expect(302)),  # every role is sent to the page it works from
+    ("accounts:login", {}, expect(302, anonymous=200)),
+    ("accounts:logout", {}, expect(405)),  # sign-out is POST only
+    ("accounts:verify", {}, expect(302)),  # every persona's session is already verified
+    ("accounts:enrol", {}, expect(302)),  # a second factor is already enrolled
+    ("accounts:security", {}, expect(200)),
+    ("accounts:backup_codes_regenerate", {}, expect(405)),  # POST only
+    ("accounts:second_factor_reset", {}, expect(405)),  # POST only
+    ("accounts:password_change", {}, expect(200)),
+    ("accounts:password_reset", {}, PUBLIC),
+    ("accounts:password_reset_done", {}, PUBLIC),
+    ("accounts:password_reset_confirm", {"uidb64": "=MQ", "token": "=bad-token"}, PUBLIC),  # "link no longer works"
+    ("accounts:password_reset_complete", {}, PUBLIC),
+    ("accounts:invitation", {"token": "=forged"}, dict.fromkeys(PERSONAS, 400)),
+    ("organisation:staff_list", {}, expect(coordinator_a=200, coordinator_b=200, admin=200)),
+    ("organisation:staff_create", {}, expect(coordinator_a=200, coordinator_b=200, admin=200)),
+    ("organisation:staff_detail", {"public_id": "a.officer.public_id"}, expect(coordinator_a=200, admin=200)),
+    ("organisation:staff_action", {"public_id": "a.officer.public_id", "action": "=unlock"}, expect(405)),  # POST only: see tests/organisation/test_staff.py
+    ("pages:accessibility", {}, PUBLIC),
+    ("pages:legal", {}, PUBLIC),
+    ("pages:privacy", {}, PUBLIC),
+    ("organisation:department_list", {}, expect(coordinator_a=200, funder_a=200, coordinator_b=200, funder_b=200, admin=200)),
+    ("organisation:department_detail", {"code": "a.department.code"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    ("organisation:post_detail", {"public_id": "a.post.public_id"}, expect(iscg_a=200, coordinator_a=200, funder_a=200, admin=200)),
+    ("organisation:partner_list", {}, expect(iscg_a=200, coordinator_a=200, iscg_b=200, coordinator_b=200, admin=200)),
+    ("organisation:partner_detail", {"public_id": "a.partner.public_id"}, expect(iscg_a=200, coordinator_a=200, admin=200)),
+    ("organisation:partner_create", {}, expect(iscg_a=200, coordinator_a=200, iscg_b=200, coordinator_b=200, admin=200)),
+    ("organisation:partner_update", {"public_id": "a.partner.public_id"}, expect(iscg_a=200, coordinator_a=200, admin=200)),
+    # Referrals (objects of side A: a submitted referral filed by officer_a)
+    ("referrals:unit_list", {}, expect(officer_a=200, officer_b=200, admin=200)),
+    ("referrals:create", {}, expect(officer_a=200, iscg_a=200, officer_b=200, iscg_b=200, admin=200)),
+    ("referrals:queue", {}, expect(iscg_a=200, iscg_b=200, admin=200)),
+    ("referrals:overview", {}, expect(coordinator_a=200, coordinator_b=200, admin=200)),
+    ("referrals:detail", {"public_id": "a.referral.public_id"}, expect(iscg_a=200, admin=200, officer_a=403, coordinator_a=403)),
+    ("referrals:confirmation", {"public_id": "a.referral.public_id"}, expect(officer_a=200, iscg_a=200, admin=200, coordinator_a=403)),
+    ("referrals:withdraw", {"public_id": "a.referral.public_id"}, expect(officer_a=200, admin=200, iscg_a=403, coordinator_a=403)),
+    ("referrals:add_information", {"public_id": "a.referral.public_id"}, expect(officer_a=200, admin=200, iscg_a=403, coordinator_a=403)),
+    ("referrals:receive", {"public_id": "a.referral.public_id"}, expect(iscg_a=405, admin=405, officer_a=403, coordinator_a=403)),
+    ("referrals:take_up", {"public_id": "a.referral.public_id"}, expect(iscg_a=405, admin=405, officer_a=403, coordinator_a=403)),
+    ("referrals:close", {"public_id": "a.referral.public_id"}, expect(iscg_a=405, admin=405, officer_a=403, coordinator_a=403)),
+    ("referrals:grid_create", {"public_id": "a.referral.public_id"}, expect(iscg_a=200, admin=403, officer_a=403, coordinator_a=403)),
+    # Conventions (objects of side A: a funded convention with a document and a committee with its bilan)
+    ("conventions:convention_list", {}, expect(coordinator_a=200, funder_a=200, coordinator_b=200, funder_b=200, admin=200)),
+    ("conventions:convention_create", {}, expect(coordinator_a=200, coordinator_b=200, admin=200, funder_a=403, funder_b=403)),
+    ("conventions:funder_list", {}, expect(coordinator_a=200, funder_a=200, coordinator_b=200, funder_b=200, admin=200)),
+    ("conventions:funder_create", {}, expect(coordinator_a=200, coordinator_b=200, admin=200, funder_a=403, funder_b=403)),
+    ("conventions:department_summary", {"code": "a.department.code"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    ("conventions:convention_detail", {"public_id": "a.convention.public_id"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    ("conventions:convention_update", {"public_id": "a.convention.public_id"}, expect(coordinator_a=200, admin=200, funder_a=403)),
+    ("conventions:funding_year", {"public_id": "a.convention.public_id", "year": "a.convention.starts_on.year"}, expect(coordinator_a=200, admin=200, funder_a=403)),
+    ("conventions:funding_year_copy", {"public_id": "a.convention.public_id", "year": "a.convention.starts_on.year"}, expect(coordinator_a=405, admin=405, funder_a=403)),
+    ("conventions:payment_create", {"public_id": "a.convention.public_id"}, expect(coordinator_a=200, admin=200, funder_a=403)),
+    ("conventions:payment_delete", {"public_id": "a.convention.public_id", "payment_id": "a.payment.public_id"}, expect(coordinator_a=405, admin=405, funder_a=403)),
+    ("conventions:document_create", {"public_id": "a.convention.public_id"}, expect(coordinator_a=200, admin=200, funder_a=403)),
+    ("conventions:document_download", {"public_id": "a.convention.public_id", "document_id": "a.document.public_id"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    ("conventions:document_delete", {"public_id": "a.convention.public_id", "document_id": "a.document.public_id"}, expect(coordinator_a=405, admin=405, funder_a=403)),
+    ("conventions:committee_create", {"public_id": "a.convention.public_id"}, expect(coordinator_a=200, admin=200, funder_a=403)),
+    ("conventions:committee_bilan_download", {"public_id": "a.convention.public_id", "committee_id": "a.committee.public_id"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    # Casework (objects of side A: a follow-up of post A with its person, an intervention and an orientation).
+    # Only the ISCG of the post reach them; police, funders and the admin get 404 everywhere.
+    ("casework:followup_list", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:followup_create", {}, expect(iscg_a=302, iscg_b=302)),  # sent to the person search first
+    ("casework:followup_open_from_referral", {"public_id": "a.referral.public_id"}, expect(iscg_a=200)),
+    ("casework:department_followups", {}, expect(coordinator_a=200, coordinator_b=200)),
+    ("casework:agenda", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:agenda_ics", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:person_list", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:person_create", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:person_detail", {"public_id": "a.person.public_id"}, expect(iscg_a=200)),
+    ("casework:person_update", {"public_id": "a.person.public_id"}, expect(iscg_a=200)),
+    ("casework:person_merge", {"public_id": "a.person.public_id"}, expect(iscg_a=200)),
+    ("casework:intervention_update", {"public_id": "a.intervention.public_id"}, expect(iscg_a=200)),
+    ("casework:orientation_update_status", {"public_id": "a.orientation.public_id"}, expect(iscg_a=200)),
+    ("casework:followup_detail", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
+    ("casework:followup_update", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
+    ("casework:followup_close", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
+    ("casework:followup_reopen", {"public_id": "a.followup.public_id"}, expect(iscg_a=405)),  # POST only
+    ("casework:followup_add_member", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
+    ("casework:intervention_create", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
+    ("casework:assessment_create", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
+    ("casework:orientation_create", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
+]  # fmt: skip
+
+IGNORED_NAMESPACES = {"admin"}
+
+
+def _resolve_kwargs(world, kwargs):
+    resolved = {}
+    for key, path in kwargs.items():
+        if path.startswith("="):  # a literal value
+            resolved[key] = path[1:]
+            continue
+        value = world
+        for attr in path.split("."):
+            value = getattr(value, attr)
+        resolved[key] = value
+    return resolved
+
+
+@pytest.mark.parametrize(("url_name", "kwargs", "statuses"), MATRIX, ids=[row[0] for row in MATRIX])
+def test_access_matrix(world, client_for, url_name, kwargs, statuses):
+    url = reverse(url_name, kwargs=_resolve_kwargs(world, kwargs))
+    failures = []
+    for persona in PERSONAS:
+        response = client_for(persona).get(url)
+        if response.status_code != statuses[persona]:
+            failures.append(f"{persona}: expected {statuses[persona]}, got {response.status_code}")
+    assert not failures, f"{url_name} ({url}):\n" + "\n".join(failures)
+
+
+def _named_urls(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns in IGNORED_NAMESPACES:
+                continue
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            yield from _named_urls(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_access_matrix():
+    in_matrix = {row[0] for row in MATRIX}
+    missing = set(_named_urls(get_resolver().url_patterns)) - in_matrix
+    assert not missing, f"URLs missing from the access matrix: {sorted(missing)}"
+
+
+def test_admin_site_is_for_administrators_only(world, client_for):
+    url = reverse("admin:index")
+    for persona in PERSONAS:
+        response = client_for(persona).get(url)
+        expected = 200 if persona == "admin" else 302
+        assert response.status_code == expected, persona

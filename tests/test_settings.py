@@ -1,0 +1,87 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "iscg.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _start(ISCG_ENV="production", ALLOWED_HOSTS="iscg.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _start(ISCG_ENV="production", SECRET_KEY="x" * 64)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_starts_with_its_secrets():
+    result = _start(ISCG_ENV="production", SECRET_KEY="x" * 64, ALLOWED_HOSTS="iscg.example")
+    assert result.returncode == 0, result.stderr
+
+
+def test_fixed_settings_of_the_style_guide(settings):
+    assert settings.TIME_ZONE == "Europe/Paris"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "fr"
+    assert settings.AUTH_USER_MODEL == "accounts.User"
+    assert settings.X_FRAME_OPTIONS == "DENY"
+    assert settings.DATABASES["default"]["ATOMIC_REQUESTS"] is True
+    assert settings.DEFAULT_AUTO_FIELD == "django.db.models.BigAutoField"
+    assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
+
+
+def test_production_refuses_to_start_with_the_second_factor_off():
+    result = _start(ISCG_ENV="production", SECRET_KEY="x" * 64, ALLOWED_HOSTS="iscg.example", REQUIRE_2FA="false")
+    assert result.returncode != 0
+    assert "REQUIRE_2FA cannot be switched off in production" in result.stderr
+
+
+def test_production_cookies_are_secure_and_host_prefixed():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS > 0)"
+    )
+    environment = {**os.environ, "ISCG_ENV": "production", "SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "iscg.example"}
+    environment["DJANGO_SETTINGS_MODULE"] = "iscg.settings"
+    result = subprocess.run(  # noqa: S603 - our own interpreter, a fixed snippet
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True", "Lax", "True"]
+
+
+def test_deploy_checks_pass_with_production_settings():
+    environment = {
+        **os.environ,
+        "ISCG_ENV": "production",
+        "SECRET_KEY": "a-very-long-random-secret-key-for-the-deployment-check-0123456789",
+        "ALLOWED_HOSTS": "iscg.example",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
