@@ -1,0 +1,265 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from organisation import access
+from organisation.access import Action
+from organisation.models import Post
+from referrals import services
+from referrals.enums import FilledBy, Status, can_transition
+from referrals.filters import ReferralFilter
+from referrals.forms import AddendumForm, CloseForm, DangerGridForm, ReferralForm, person_formset
+from referrals.models import GridVersion, Referral
+
+PAGE_SIZE = 25
+
+
+def _get_referral(request, public_id, action: Action, *, detail: bool = False) -> Referral:
+    """A referral of the user's scope (404 otherwise) on which they may perform ``action`` (403 otherwise)."""
+    queryset = Referral.objects.visible_to(request.scope)
+    queryset = queryset.with_detail_data() if detail else queryset.select_related("unit")
+    referral = get_object_or_404(queryset, public_id=public_id)
+    access.require(request.scope, action, on_visible_object=True)
+    return referral
+
+
+# ---- Police and gendarmerie ---------------------------------------------------------------------
+
+
+def unit_list(request):
+    """The referrals of the officer's units: status and status date, nothing of the casework."""
+    access.require(request.scope, Action.LIST_UNIT_REFERRALS)
+    referrals = Referral.objects.visible_to(request.scope).with_unit_list_data()
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "has_units": bool(request.scope.unit_ids) or request.scope.is_national}
+    return render(request, "referrals/referral_unit_list.html", context)
+
+
+def create(request):
+    """File a referral (police, gendarmerie) or record one (ISCG: screening, partner, spontaneous call)."""
+    access.require(request.scope, Action.FILE_REFERRAL)
+    version = GridVersion.objects.filter(is_current=True).first()
+    items = list(version.items.order_by("position")) if version else []
+    data = request.POST if request.method == "POST" else None
+    form = ReferralForm(data, scope=request.scope, user=request.user)
+    persons = person_formset(data=data)
+    grid = DangerGridForm(data, version=version, items=items, prefix="grid") if version else None
+    if data is not None and _forms_are_valid(form, persons, grid):
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "problems"}
+        try:
+            referral, created = services.referral_file(
+                author=request.user,
+                persons=persons.persons(),
+                problems=form.cleaned_data["problems"],
+                grid_version=version,
+                grid_answers=grid.answers() if grid else None,
+                **fields,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _("Referral %(number)s filed.") % {"number": referral.number})
+            else:
+                messages.info(
+                    request,
+                    _("This form had already been sent: referral %(number)s was filed once, here it is.")
+                    % {"number": referral.number},
+                )
+            if access.can(request.scope, Action.TRIAGE_REFERRAL):
+                return redirect(referral)
+            return redirect("referrals:confirmation", public_id=referral.public_id)
+    context = {
+        "form": form,
+        "persons": persons,
+        "grid": grid,
+        "has_units": form.fields["unit"].queryset.exists(),
+    }
+    return render(request, "referrals/referral_form.html", context)
+
+
+def _forms_are_valid(form, persons, grid) -> bool:
+    """Validate every form so that all errors show at once, the cross-form agreement rule included."""
+    valid = [form.is_valid(), persons.is_valid(), grid is None or grid.is_valid()]
+    if valid[0] and valid[1]:
+        try:
+            services.check_agreement(
+                source=form.cleaned_data["source"],
+                persons=persons.persons(),
+                has_agreement=form.cleaned_data["has_agreement"],
+                on=timezone.localdate(form.cleaned_data["referred_at"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return False
+    return all(valid)
+
+
+def confirmation(request, public_id):
+    """The number to write on the procedure, and the referral's status (nothing else)."""
+    referral = _get_referral(request, public_id, Action.FILE_REFERRAL)
+    context = {
+        "referral": referral,
+        "can_withdraw": _can_withdraw(request, referral),
+        "can_add_information": _can_add_information(request, referral),
+        "addenda_dates": list(referral.addenda.order_by("created_at").values_list("created_at", flat=True)),
+    }
+    return render(request, "referrals/referral_confirmation.html", context)
+
+
+def _can_add_information(request, referral: Referral) -> bool:
+    return access.can(request.scope, Action.ADD_REFERRAL_INFORMATION) and referral.status != Status.WITHDRAWN
+
+
+def add_information(request, public_id):
+    """The police add information to a referral of their unit (the ISCG are told, without personal data)."""
+    referral = _get_referral(request, public_id, Action.ADD_REFERRAL_INFORMATION)
+    form = AddendumForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_add_information(referral=referral, by=request.user, text=form.cleaned_data["text"])
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Information added to referral %(number)s.") % {"number": referral.number})
+        return redirect("referrals:confirmation", public_id=referral.public_id)
+    context = {"referral": referral, "form": form, "can_add_information": _can_add_information(request, referral)}
+    return render(request, "referrals/referral_add_information.html", context)
+
+
+def _can_withdraw(request, referral: Referral) -> bool:
+    return (
+        access.can(request.scope, Action.WITHDRAW_REFERRAL)
+        and referral.author_id == request.user.pk
+        and can_transition(referral.status, Status.WITHDRAWN)
+    )
+
+
+def withdraw(request, public_id):
+    referral = _get_referral(request, public_id, Action.WITHDRAW_REFERRAL)
+    if request.method == "POST":
+        try:
+            services.referral_withdraw(referral=referral, by=request.user)
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Referral %(number)s withdrawn.") % {"number": referral.number})
+        return redirect("referrals:unit_list")
+    context = {"referral": referral, "can_withdraw": _can_withdraw(request, referral)}
+    return render(request, "referrals/referral_withdraw.html", context)
+
+
+# ---- ISCG ---------------------------------------------------------------------------------------
+
+
+def queue(request):
+    """The triage queue: urgency, then danger, then age; filters and counts per status."""
+    access.require(request.scope, Action.TRIAGE_REFERRAL)
+    scoped = Referral.objects.visible_to(request.scope)
+    referral_filter = ReferralFilter(request.GET, queryset=scoped.with_queue_data(), request=request)
+    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = scoped.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in Status.values})
+    counts = [(Status(status), totals[status]) for status in Status.values]
+    posts = Post.objects.visible_to(request.scope).with_list_data() if request.scope.role == Role.ISCG else None
+    context = {"filter": referral_filter, "page": page, "counts": counts, "posts": posts}
+    return render(request, "referrals/referral_queue.html", context)
+
+
+def detail(request, public_id):
+    referral = _get_referral(request, public_id, Action.TRIAGE_REFERRAL, detail=True)
+    persons = referral.persons.order_by("pk")
+    addenda = referral.addenda.select_related("author").order_by("created_at", "pk")
+    assessments = None
+    if access.can(request.scope, Action.VIEW_DANGER_GRID):
+        assessments = referral.danger_assessments.with_answers()
+    context = {
+        "referral": referral,
+        "persons": persons,
+        "addenda": addenda,
+        "assessments": assessments,
+        "close_form": CloseForm(),
+        "can_receive": can_transition(referral.status, Status.RECEIVED),
+        "can_take_up": can_transition(referral.status, Status.TAKEN_UP),
+        "can_close": can_transition(referral.status, Status.CLOSED),
+    }
+    return render(request, "referrals/referral_detail.html", context)
+
+
+def grid_create(request, public_id):
+    """The ISCG fill the danger grid (again) with the person: recorded as filled by the ISCG."""
+    referral = _get_referral(request, public_id, Action.VIEW_DANGER_GRID)
+    version = get_object_or_404(GridVersion, is_current=True)
+    items = list(version.items.order_by("position"))
+    data = request.POST if request.method == "POST" else None
+    grid = DangerGridForm(data, version=version, items=items, optional=False, prefix="grid")
+    if data is not None and grid.is_valid():
+        services.danger_assessment_record(
+            referral=referral,
+            by=request.user,
+            version=version,
+            answers=grid.answers(),
+            filled_by_kind=FilledBy.ISCG,
+        )
+        messages.success(request, _("Danger grid recorded."))
+        return redirect(referral)
+    return render(request, "referrals/referral_grid_form.html", {"referral": referral, "grid": grid})
+
+
+def _transition(request, public_id, apply, success_message: str):
+    referral = _get_referral(request, public_id, Action.TRIAGE_REFERRAL)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        apply(referral)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success_message % {"number": referral.number})
+    return redirect(referral)
+
+
+def receive(request, public_id):
+    return _transition(
+        request,
+        public_id,
+        lambda referral: services.referral_mark_received(referral=referral, by=request.user),
+        _("Referral %(number)s marked as received."),
+    )
+
+
+def take_up(request, public_id):
+    return _transition(
+        request,
+        public_id,
+        lambda referral: services.referral_take_up(referral=referral, by=request.user),
+        _("Referral %(number)s taken up."),
+    )
+
+
+def close(request, public_id):
+    def apply(referral):
+        form = CloseForm(request.POST)
+        if not form.is_valid():
+            raise services.TransitionError(_("Choose a reason to close this referral."))
+        services.referral_close_without_followup(
+            referral=referral, by=request.user, reason=form.cleaned_data["reason"]
+        )
+
+    return _transition(request, public_id, apply, _("Referral %(number)s closed without follow-up."))
+
+
+# ---- Coordinators -------------------------------------------------------------------------------
+
+
+def overview(request):
+    """The department's referrals for coordinators: dates, unit, channel, urgency and status only."""
+    access.require(request.scope, Action.LIST_DEPARTMENT_REFERRALS)
+    referrals = Referral.objects.visible_to(request.scope).with_department_list_data()
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/referral_overview.html", {"page": page})
