@@ -1,0 +1,87 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from casework.enums import FollowUpRole
+from casework.models import FollowUp
+from casework.normalise import normalise_text
+from organisation.models import Post
+from referrals.forms import DateInput
+from referrals.models import Problem
+
+OPEN, CLOSED, ALL = "open", "closed", "all"
+STATE_CHOICES = [(OPEN, _("Open")), (CLOSED, _("Closed"))]
+ISCG_STATE_CHOICES = [(CLOSED, _("Closed")), (ALL, _("All"))]
+
+
+def _posts(request):
+    return Post.objects.visible_to(request.scope).order_by("name")
+
+
+def _problems(request):
+    return Problem.objects.filter(is_active=True).order_by("position", "name")
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    """The ISCG's follow-ups. Without a state, open ones only."""
+
+    q = django_filters.CharFilter(label=_("Person"), method="search", help_text=_("Name or reference."))
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=ISCG_STATE_CHOICES, empty_label=_("Open"), method="filter_state"
+    )
+    post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=_posts, empty_label=_("All my posts"))
+    problems = django_filters.ModelChoiceFilter(
+        label=_("Problem"), queryset=_problems, empty_label=_("All problems"), distinct=True
+    )
+    person_role = django_filters.ChoiceFilter(label=_("Role"), choices=FollowUpRole.choices, empty_label=_("All"))
+    mine = django_filters.BooleanFilter(
+        label=_("Only the follow-ups I am in charge of"), method="filter_mine", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["q", "state", "post", "problems", "person_role", "mine"]
+        form = DsfrBaseForm
+
+    def search(self, queryset, name, value):
+        for term in normalise_text(value).split():
+            queryset = queryset.filter(Q(person__search_name__contains=term) | Q(public_id__istartswith=term))
+        return queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.open()
+        return queryset
+
+    def filter_state(self, queryset, name, value):
+        return queryset.closed() if value == CLOSED else queryset
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(assigned_to=self.request.user) if value else queryset
+
+
+class DepartmentFollowUpFilter(django_filters.FilterSet):
+    """The coordinators' list: by post, state and opening dates (metadata only)."""
+
+    post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=_posts, empty_label=_("All posts"))
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=STATE_CHOICES, empty_label=_("All"), method="filter_state"
+    )
+    opened_after = django_filters.DateFilter(
+        label=_("Opened from"), field_name="opened_on", lookup_expr="gte", widget=DateInput
+    )
+    opened_before = django_filters.DateFilter(
+        label=_("Opened until"), field_name="opened_on", lookup_expr="lte", widget=DateInput
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["post", "state", "opened_after", "opened_before"]
+        form = DsfrBaseForm
+
+    def filter_state(self, queryset, name, value):
+        return queryset.open() if value == OPEN else queryset.closed()
