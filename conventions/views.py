@@ -1,0 +1,582 @@
+"""Conventions and cofinancing pages. Scope → form → service → redirect.
+
+Financial data: coordinators (read and write) and funders (read only) of the department, and the
+admin. Police and ISCG get 404 everywhere; a funder gets 403 on the edit pages of a convention they see.
+"""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conventions import cofinancing, services, summaries
+from conventions.filters import ConventionFilter
+from conventions.forms import (
+    CommitteeForm,
+    ConventionForm,
+    CopyYearForm,
+    CostFormSet,
+    DocumentForm,
+    FunderForm,
+    PartyFormSet,
+    PaymentForm,
+    PostShareFormSet,
+    RuleFormSetFactory,
+    VersionForm,
+    engine_rule,
+)
+from conventions.models import (
+    Convention,
+    ConventionDocument,
+    Funder,
+    Payment,
+    PostCost,
+    SteeringCommittee,
+)
+from organisation import access
+from organisation.access import Action
+from organisation.models import Department, Post
+
+PAGE_SIZE = 25
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+CONCURRENT_UPDATE = gettext_lazy(
+    "Someone else changed this convention while you were editing it. Nothing was saved and your entries are "
+    "still below: check the convention in another tab, then save again to replace their changes with yours."
+)
+
+
+def _require_view(request):
+    access.require(request.scope, Action.VIEW_CONVENTIONS)
+
+
+def _require_manage(request):
+    """For pages without an object: 404 for roles that never see conventions, 403 for read-only roles."""
+    _require_view(request)
+    access.require(request.scope, Action.MANAGE_CONVENTIONS, on_visible_object=True)
+
+
+def _convention(request, public_id, *, manage=False) -> Convention:
+    _require_view(request)
+    convention = get_object_or_404(
+        Convention.objects.visible_to(request.scope).select_related("department", "parent"), public_id=public_id
+    )
+    if manage:
+        access.require(request.scope, Action.MANAGE_CONVENTIONS, on_visible_object=True)
+    return convention
+
+
+def _department_funders(request, department_id):
+    return Funder.objects.visible_to(request.scope).filter(department_id=department_id).order_by("name", "pk")
+
+
+def _with_version(data, version):
+    """A copy of the posted data carrying the current version (after a concurrent update)."""
+    data = data.copy()
+    for key in list(data):
+        if key == "version" or key.endswith("-version"):
+            data[key] = str(version)
+    return data
+
+
+# ---- List, detail -------------------------------------------------------------------------------
+
+
+def convention_list(request):
+    _require_view(request)
+    conventions = Convention.objects.visible_to(request.scope).with_list_data()
+    convention_filter = ConventionFilter(request.GET, queryset=conventions, request=request)
+    page = Paginator(convention_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": convention_filter,
+        "page": page,
+        "can_manage": access.can(request.scope, Action.MANAGE_CONVENTIONS),
+        "today": timezone.localdate(),
+    }
+    return render(request, "conventions/convention_list.html", context)
+
+
+def convention_detail(request, public_id):
+    convention = _convention(request, public_id)
+    rules_by_year = defaultdict(list)
+    for rule in convention.funding_rules.select_related("funder").order_by("year", "rank"):
+        rules_by_year[rule.year].append(rule)
+    context = {
+        "convention": convention,
+        "parties": convention.parties.select_related("funder").order_by("position", "pk"),
+        "convention_posts": convention.convention_posts.select_related("post").order_by("post__name", "pk"),
+        "amendments": convention.children.order_by("starts_on", "pk"),
+        "summary": summaries.convention_summary(convention),
+        "rules_by_year": [(year, rules_by_year.get(year, [])) for year in convention.years],
+        "payments": convention.payments.select_related("funder").order_by("-dated_on", "-pk"),
+        "documents": convention.documents.order_by("-uploaded_at", "-pk"),
+        "committees": convention.committees.order_by("-held_on", "-pk"),
+        "can_manage": access.can(request.scope, Action.MANAGE_CONVENTIONS),
+    }
+    return render(request, "conventions/convention_detail.html", context)
+
+
+# ---- Create, update -----------------------------------------------------------------------------
+
+
+def _convention_forms(request, *, instance=None, data=None):
+    scope = request.scope
+    departments = Department.objects.visible_to(scope).order_by("code")
+    conventions = Convention.objects.visible_to(scope)
+    if instance is not None:
+        funders = _department_funders(request, instance.department_id)
+        posts = Post.objects.visible_to(scope).filter(department=instance.department_id)
+        parties_initial = [
+            {
+                "funder": party.funder_id,
+                "name": party.name,
+                "signatory_name": party.signatory_name,
+                "signatory_role": party.signatory_role,
+                "signed_on": party.signed_on,
+            }
+            for party in instance.parties.order_by("position", "pk")
+        ]
+        posts_initial = [
+            {"post": cp.post_id, "fte_share": cp.fte_share} for cp in instance.convention_posts.order_by("pk")
+        ]
+    else:
+        funders = Funder.objects.visible_to(scope).select_related("department").order_by("department__code", "name")
+        posts = Post.objects.visible_to(scope)
+        parties_initial = posts_initial = None
+    posts = posts.select_related("department").order_by("department__code", "name", "pk")
+    form = ConventionForm(data, scope=scope, departments=departments, conventions=conventions, instance=instance)
+    parties = PartyFormSet(data, prefix="parties", initial=parties_initial, form_kwargs={"funders": funders})
+    post_shares = PostShareFormSet(data, prefix="posts", initial=posts_initial, form_kwargs={"posts": posts})
+    return form, parties, post_shares
+
+
+def _save_convention(request, form, parties, post_shares, *, instance=None):
+    """Call the service; return the convention, or None with the errors put on the forms."""
+    data = form.cleaned_data
+    department = instance.department if instance is not None else data["department"]
+    convention_data = services.ConventionData(
+        title=data["title"],
+        kind=data["kind"],
+        department=department,
+        parent=data.get("parent"),
+        employer=data["employer"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
+        signed_on=data.get("signed_on"),
+        notes=data.get("notes", ""),
+    )
+    party_data = [
+        services.PartyData(
+            funder=row.get("funder"),
+            name=row.get("name", ""),
+            signatory_name=row.get("signatory_name", ""),
+            signatory_role=row.get("signatory_role", ""),
+            signed_on=row.get("signed_on"),
+        )
+        for row in parties.kept_data()
+    ]
+    post_data = [
+        services.PostShareData(post=row["post"], fte_share=row["fte_share"]) for row in post_shares.kept_data()
+    ]
+    try:
+        if instance is None:
+            return services.convention_create(data=convention_data, parties=party_data, posts=post_data)
+        return services.convention_update(
+            convention=instance,
+            expected_version=data["version"],
+            data=convention_data,
+            parties=party_data,
+            posts=post_data,
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+    return None
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def convention_create(request):
+    _require_manage(request)
+    data = request.POST if request.method == "POST" else None
+    form, parties, post_shares = _convention_forms(request, data=data)
+    if data is not None and all([form.is_valid(), parties.is_valid(), post_shares.is_valid()]):
+        convention = _save_convention(request, form, parties, post_shares)
+        if convention is not None:
+            messages.success(
+                request, _("The convention has been created. Now describe the costs and funding of each year.")
+            )
+            return redirect(convention)
+    context = {"form": form, "parties": parties, "post_shares": post_shares, "convention": None}
+    return render(request, "conventions/convention_form.html", context)
+
+
+def convention_update(request, public_id):
+    convention = _convention(request, public_id, manage=True)
+    data = request.POST if request.method == "POST" else None
+    form, parties, post_shares = _convention_forms(request, instance=convention, data=data)
+    if data is not None and all([form.is_valid(), parties.is_valid(), post_shares.is_valid()]):
+        try:
+            saved = _save_convention(request, form, parties, post_shares, instance=convention)
+        except services.ConcurrentUpdateError:
+            current = Convention.objects.visible_to(request.scope).get(pk=convention.pk)
+            messages.error(request, CONCURRENT_UPDATE)
+            form, parties, post_shares = _convention_forms(
+                request, instance=current, data=_with_version(request.POST, current.version)
+            )
+            for bound in (form, parties, post_shares):
+                bound.is_valid()
+            saved = None
+        if saved is not None:
+            messages.success(request, _("The convention has been saved."))
+            return redirect(saved)
+    context = {"form": form, "parties": parties, "post_shares": post_shares, "convention": convention}
+    return render(request, "conventions/convention_form.html", context)
+
+
+# ---- Funding year -------------------------------------------------------------------------------
+
+
+def _year(convention, year):
+    if year not in convention.years:
+        raise Http404
+    return year
+
+
+def _period(convention, convention_post):
+    post = convention_post.post
+    starts_on = max(convention.starts_on, post.starts_on)
+    ends_on = min(convention.ends_on, post.ends_on) if post.ends_on else convention.ends_on
+    return starts_on, ends_on
+
+
+def funding_year(request, public_id, year):
+    """Costs of the year's posts and the funding rules, with the resulting amount per funder."""
+    convention = _convention(request, public_id, manage=True)
+    year = _year(convention, year)
+    convention_posts = list(convention.convention_posts.select_related("post").order_by("post__name", "pk"))
+    costs = {
+        cost.convention_post_id: cost
+        for cost in PostCost.objects.filter(convention_post__convention=convention, year=year)
+    }
+    rules = list(convention.funding_rules.filter(year=year).select_related("funder").order_by("rank", "pk"))
+    funders = _department_funders(request, convention.department_id)
+    data = request.POST if request.method == "POST" else None
+
+    def bind(data):
+        version_form = VersionForm(data, initial={"version": convention.version})
+        cost_forms = CostFormSet(
+            data,
+            prefix="costs",
+            initial=[
+                {
+                    "convention_post": cp.pk,
+                    "salary_cents": costs[cp.pk].salary_cents if cp.pk in costs else None,
+                    "charges_cents": costs[cp.pk].charges_cents if cp.pk in costs else None,
+                    "running_costs_cents": costs[cp.pk].running_costs_cents if cp.pk in costs else None,
+                }
+                for cp in convention_posts
+            ],
+        )
+        rule_forms = RuleFormSetFactory(
+            data,
+            prefix="rules",
+            initial=[
+                {
+                    "funder": rule.funder_id,
+                    "kind": rule.kind,
+                    "amount_cents": rule.amount_cents,
+                    "percent": rule.percent,
+                    "rank": rule.rank,
+                    "cap_cents": rule.cap_cents,
+                }
+                for rule in rules
+            ],
+            form_kwargs={"funders": funders},
+        )
+        return version_form, cost_forms, rule_forms
+
+    version_form, cost_forms, rule_forms = bind(data)
+    allocation = _stored_allocation(convention, year, rules, convention_posts, costs)
+    preview = False
+    if data is not None and all([version_form.is_valid(), cost_forms.is_valid(), rule_forms.is_valid()]):
+        cost_data = {
+            row["convention_post"]: services.CostData(
+                salary_cents=row["salary_cents"],
+                charges_cents=row["charges_cents"],
+                running_costs_cents=row["running_costs_cents"],
+            )
+            for row in cost_forms.kept_data()
+        }
+        rule_rows = rule_forms.kept_data()
+        if "preview" in request.POST:
+            allocation = _preview(convention, year, convention_posts, cost_data, rule_rows)
+            preview = True
+        else:
+            try:
+                services.funding_rules_set_for_year(
+                    convention=convention,
+                    year=year,
+                    expected_version=version_form.cleaned_data["version"],
+                    costs=cost_data,
+                    rules=[
+                        services.RuleData(
+                            funder=row["funder"],
+                            kind=row["kind"],
+                            rank=row["rank"],
+                            amount_cents=row.get("amount_cents"),
+                            percent=row.get("percent"),
+                            cap_cents=row.get("cap_cents"),
+                        )
+                        for row in rule_rows
+                    ],
+                )
+            except services.ConcurrentUpdateError:
+                current = Convention.objects.visible_to(request.scope).get(pk=convention.pk)
+                messages.error(request, CONCURRENT_UPDATE)
+                version_form, cost_forms, rule_forms = bind(_with_version(request.POST, current.version))
+                for bound in (version_form, cost_forms, rule_forms):
+                    bound.is_valid()
+            except ValidationError as error:
+                version_form.add_error(None, error)
+            else:
+                messages.success(request, _("The costs and funding of %(year)s have been saved.") % {"year": year})
+                return redirect("conventions:funding_year", public_id=convention.public_id, year=year)
+    next_year = year + 1 if year + 1 in convention.years else None
+    context = {
+        "convention": convention,
+        "year": year,
+        "version_form": version_form,
+        "cost_forms": _label_cost_forms(cost_forms, convention_posts),
+        "cost_formset": cost_forms,
+        "rule_forms": rule_forms,
+        "allocation": allocation,
+        "preview": preview,
+        "next_year": next_year,
+        "copy_form": CopyYearForm(
+            initial={"to_year": next_year, "version": convention.version}, years=convention.years, from_year=year
+        ),
+        "has_rules": bool(rules),
+    }
+    return render(request, "conventions/funding_year_form.html", context)
+
+
+def _label_cost_forms(cost_forms, convention_posts):
+    """(form, covered post) pairs, matched by id (the posted forms may not follow the current posts)."""
+    by_id = {str(cp.pk): cp for cp in convention_posts}
+    return [(form, by_id.get(str(form["convention_post"].value()))) for form in cost_forms.forms]
+
+
+def _allocation_rows(allocation: cofinancing.Allocation, funder_names: dict[int, str]):
+    return [(funder_names.get(funder_id, "—"), amount) for funder_id, amount in allocation.amounts.items()]
+
+
+def _stored_allocation(convention, year, rules, convention_posts, costs):
+    total = sum(cost.prorated_cost_cents for cost in costs.values())
+    allocation = cofinancing.Allocation(
+        total_cost_cents=total,
+        amounts={rule.funder_id: rule.committed_cents for rule in rules},
+        gap_cents=total - sum(rule.committed_cents for rule in rules),
+    )
+    return {
+        "allocation": allocation,
+        "rows": _allocation_rows(allocation, {r.funder_id: r.funder.name for r in rules}),
+    }
+
+
+def _preview(convention, year, convention_posts, cost_data, rule_rows):
+    """What the posted costs and rules would give, without saving anything."""
+    total = 0
+    for cp in convention_posts:
+        cost = cost_data.get(cp.pk)
+        if cost is None:
+            continue
+        starts_on, ends_on = _period(convention, cp)
+        total += cofinancing.prorated_cost_cents(
+            yearly_cost_cents=cost.salary_cents + cost.charges_cents + cost.running_costs_cents,
+            fte_share=cp.fte_share,
+            year=year,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+    allocation = cofinancing.allocate(total, [engine_rule(row) for row in rule_rows])
+    return {
+        "allocation": allocation,
+        "rows": _allocation_rows(allocation, {row["funder"].pk: row["funder"].name for row in rule_rows}),
+    }
+
+
+def funding_year_copy(request, public_id, year):
+    convention = _convention(request, public_id, manage=True)
+    year = _year(convention, year)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = CopyYearForm(request.POST, years=convention.years, from_year=year)
+    if not form.is_valid():
+        messages.error(request, _("Choose a year of the convention to copy to."))
+        return redirect("conventions:funding_year", public_id=convention.public_id, year=year)
+    to_year = form.cleaned_data["to_year"]
+    try:
+        count = services.funding_rules_copy_year(
+            convention=convention, from_year=year, to_year=to_year, expected_version=form.cleaned_data["version"]
+        )
+    except services.ConcurrentUpdateError:
+        messages.error(request, CONCURRENT_UPDATE)
+        return redirect("conventions:funding_year", public_id=convention.public_id, year=year)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("conventions:funding_year", public_id=convention.public_id, year=year)
+    messages.success(
+        request,
+        _("%(count)s rules copied to %(year)s: adjust them if needed, then save.") % {"count": count, "year": to_year},
+    )
+    return redirect("conventions:funding_year", public_id=convention.public_id, year=to_year)
+
+
+# ---- Payments, documents, committees ------------------------------------------------------------
+
+
+def payment_create(request, public_id):
+    convention = _convention(request, public_id, manage=True)
+    funders = _department_funders(request, convention.department_id)
+    today = timezone.localdate()
+    initial = {"dated_on": today, "year": today.year if today.year in convention.years else convention.starts_on.year}
+    form = PaymentForm(request.POST or None, initial=initial, funders=funders, years=convention.years)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record(convention=convention, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The call for funds or payment has been recorded."))
+            return redirect(f"{convention.get_absolute_url()}#payments")
+    return render(request, "conventions/payment_form.html", {"convention": convention, "form": form})
+
+
+def payment_delete(request, public_id, payment_id):
+    convention = _convention(request, public_id, manage=True)
+    payment = get_object_or_404(Payment.objects.visible_to(request.scope), convention=convention, public_id=payment_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.payment_delete(payment=payment)
+    messages.success(request, _("The call for funds or payment has been deleted."))
+    return redirect(f"{convention.get_absolute_url()}#payments")
+
+
+def document_create(request, public_id):
+    convention = _convention(request, public_id, manage=True)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.document_add(convention=convention, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The document has been added."))
+        return redirect(f"{convention.get_absolute_url()}#documents")
+    return render(request, "conventions/document_form.html", {"convention": convention, "form": form})
+
+
+def _pdf_response(field_file, filename):
+    """The stored PDF as an attachment (at most 10 MB: read at once, so no file handle is left open)."""
+    try:
+        with field_file.open("rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def document_download(request, public_id, document_id):
+    _require_view(request)
+    document = get_object_or_404(
+        ConventionDocument.objects.visible_to(request.scope), convention__public_id=public_id, public_id=document_id
+    )
+    return _pdf_response(document.file, f"document-{document.public_id}.pdf")
+
+
+def document_delete(request, public_id, document_id):
+    convention = _convention(request, public_id, manage=True)
+    document = get_object_or_404(
+        ConventionDocument.objects.visible_to(request.scope), convention=convention, public_id=document_id
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.document_delete(document=document)
+    messages.success(request, _("The document has been deleted."))
+    return redirect(f"{convention.get_absolute_url()}#documents")
+
+
+def committee_create(request, public_id):
+    convention = _convention(request, public_id, manage=True)
+    form = CommitteeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.committee_create(convention=convention, **form.cleaned_data)
+        messages.success(request, _("The steering committee has been recorded."))
+        return redirect(f"{convention.get_absolute_url()}#committees")
+    return render(request, "conventions/committee_form.html", {"convention": convention, "form": form})
+
+
+def committee_bilan_download(request, public_id, committee_id):
+    _require_view(request)
+    committee = get_object_or_404(
+        SteeringCommittee.objects.visible_to(request.scope), convention__public_id=public_id, public_id=committee_id
+    )
+    if not committee.bilan:
+        raise Http404
+    return _pdf_response(committee.bilan, f"bilan-{committee.held_on:%Y-%m-%d}.pdf")
+
+
+# ---- Funders ------------------------------------------------------------------------------------
+
+
+def funder_list(request):
+    _require_view(request)
+    funders = Funder.objects.visible_to(request.scope).with_list_data()
+    page = Paginator(funders, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "can_manage": access.can(request.scope, Action.MANAGE_CONVENTIONS)}
+    return render(request, "conventions/funder_list.html", context)
+
+
+def funder_create(request):
+    _require_manage(request)
+    departments = Department.objects.visible_to(request.scope).order_by("code")
+    form = FunderForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.funder_create(**form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The funder has been added."))
+            return redirect("conventions:funder_list")
+    return render(request, "conventions/funder_form.html", {"form": form})
+
+
+# ---- Department ---------------------------------------------------------------------------------
+
+
+def department_summary(request, code):
+    _require_view(request)
+    department = get_object_or_404(Department.objects.visible_to(request.scope), code=code)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        year = today.year
+    summary = summaries.department_summary(department=department, scope=request.scope, year=year, today=today)
+    context = {"summary": summary, "department": department, "year": year, "years": range(year - 2, year + 3)}
+    return render(request, "conventions/department_summary.html", context)
