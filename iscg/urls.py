@@ -26,6 +26,7 @@ urlpatterns = [
     path("saisines/", include("referrals.urls")),
     path("suivis/", include("casework.urls")),
     path("conventions/", include("conventions.urls")),
+    path("bilans/", include("reporting.urls")),
     path("", include(public_pages)),
     path("admin/", admin.site.urls),
 ]

@@ -196,6 +196,22 @@ def funder_q(scope: Scope, prefix: str = "") -> Q:
     return convention_q(scope, prefix)
 
 
+# ---- Bilans (DOMAIN.md §7) ---------------------------------------------------------------------
+# A bilan is an aggregate. Its possible scopes: the posts and units a user sees (the ISCG: their
+# posts and the units they cover), the departments of coordinators and funders (not the ISCG: a
+# department bilan mixes other posts), the whole country for the admin. Funders always get masked
+# figures; the ISCG never get cofinancing figures (financial data, DOMAIN.md §8).
+
+
+def bilan_department_q(scope: Scope, path: str = "pk") -> Q:
+    """Departments a user may draw a department bilan for."""
+    if scope.is_national:
+        return EVERYTHING
+    if scope.role in (Role.COORDINATOR, Role.FUNDER):
+        return _in(path, scope.department_ids)
+    return NOTHING
+
+
 # ---- Staff accounts -----------------------------------------------------------------------------
 # Coordinators manage the accounts attached to their departments: by department (coordinators,
 # funders), by unit (police) or by post assignment (ISCG). Callers add .distinct().
@@ -239,6 +255,11 @@ class Action(StrEnum):
     VIEW_CASEWORK = "casework.view"
     MANAGE_CASEWORK = "casework.manage"
     LIST_DEPARTMENT_FOLLOWUPS = "casework.list_department"
+    # Reporting (DOMAIN.md §7): bilans are aggregates; exact figures for ISCG, coordinators, admin.
+    VIEW_BILAN = "bilan.view"
+    VIEW_EXACT_FIGURES = "bilan.view_exact"
+    VIEW_NATIONAL_BILAN = "bilan.view_national"
+    VIEW_COFINANCING_FIGURES = "bilan.view_cofinancing"
 
 
 # Grid answers are among the most sensitive data (DOMAIN.md §5): the ISCG's only, not even the admin's.
@@ -266,6 +287,8 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_DANGER_GRID,
             Action.VIEW_CASEWORK,
             Action.MANAGE_CASEWORK,
+            Action.VIEW_BILAN,
+            Action.VIEW_EXACT_FIGURES,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -279,9 +302,20 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_CONVENTIONS,
             Action.MANAGE_STAFF,
             Action.LIST_DEPARTMENT_FOLLOWUPS,
+            Action.VIEW_BILAN,
+            Action.VIEW_EXACT_FIGURES,
+            Action.VIEW_COFINANCING_FIGURES,
         }
     ),
-    Role.FUNDER: frozenset({Action.VIEW_DEPARTMENT, Action.VIEW_POST, Action.VIEW_CONVENTIONS}),
+    Role.FUNDER: frozenset(
+        {
+            Action.VIEW_DEPARTMENT,
+            Action.VIEW_POST,
+            Action.VIEW_CONVENTIONS,
+            Action.VIEW_BILAN,
+            Action.VIEW_COFINANCING_FIGURES,
+        }
+    ),
     Role.ADMIN: frozenset(Action) - ISCG_ONLY_ACTIONS - CASEWORK_ACTIONS,
 }
 

@@ -15,6 +15,10 @@ class DepartmentQuerySet(models.QuerySet):
     def visible_to(self, scope):
         return self.filter(access.department_q(scope))
 
+    def bilan_visible_to(self, scope):
+        """Departments the user may draw a department-wide bilan for."""
+        return self.filter(access.bilan_department_q(scope))
+
 
 class Department(models.Model):
     """One of the 101 French départements, loaded by a data migration (read-only in the admin)."""

@@ -80,6 +80,12 @@ MATRIX = [
     ("conventions:document_delete", {"public_id": "a.convention.public_id", "document_id": "a.document.public_id"}, expect(coordinator_a=405, admin=405, funder_a=403)),
     ("conventions:committee_create", {"public_id": "a.convention.public_id"}, expect(coordinator_a=200, admin=200, funder_a=403)),
     ("conventions:committee_bilan_download", {"public_id": "a.convention.public_id", "committee_id": "a.committee.public_id"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    # Reporting: bilans are aggregates (each role's default scope without a query string); funders get them masked.
+    ("reporting:bilan", {}, expect(iscg_a=200, coordinator_a=200, funder_a=200, iscg_b=200, coordinator_b=200, funder_b=200, admin=200)),
+    ("reporting:bilan_export", {"fmt": "=json"}, expect(iscg_a=200, coordinator_a=200, funder_a=200, iscg_b=200, coordinator_b=200, funder_b=200, admin=200)),
+    ("reporting:convention_summary_export", {"public_id": "a.convention.public_id", "fmt": "=xlsx"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    ("reporting:department_summary_export", {"code": "a.department.code", "fmt": "=xlsx"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    ("reporting:committee_bilan_generate", {"public_id": "a.convention.public_id", "committee_id": "a.committee.public_id"}, expect(coordinator_a=405, admin=405, funder_a=403)),  # POST only
     # Casework (objects of side A: a follow-up of post A with its person, an intervention and an orientation).
     # Only the ISCG of the post reach them; police, funders and the admin get 404 everywhere.
     ("casework:followup_list", {}, expect(iscg_a=200, iscg_b=200)),

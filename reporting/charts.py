@@ -1,0 +1,186 @@
+"""Server-rendered SVG charts of a bilan: no JavaScript, no library, printable in black and white.
+
+Bars are solid dark or hatched, every bar carries its value as text, masked cells are drawn as an
+empty dashed bar labelled with their string ("< 11"). Only SVG presentation attributes are used (no
+``style=``: the Content-Security-Policy allows no inline style). Every label is escaped.
+"""
+
+import itertools
+
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from reporting.bilan import Bilan, Indicator, Unit, Value
+from reporting.summary import format_change, format_percent, format_value, is_number, short_period_label
+
+WIDTH = 640
+FONT = "Marianne, Arial, Helvetica, sans-serif"
+FONT_SIZE = 11
+INK = "#161616"  # text, axis and current-period bars
+GREY = "#6a6a6a"
+LABEL_WIDTH = 220  # left column of category labels
+VALUE_WIDTH = 150  # room kept at the right of the longest bar for its value
+MASKED_BAR = 28  # width of the empty bar of a masked or unknown cell
+CHAR_WIDTH = 0.52 * FONT_SIZE  # average glyph width, to shorten labels that would not fit
+
+_pattern_ids = itertools.count(1)
+
+
+def _shorten(label: str, width: float) -> str:
+    limit = max(4, int(width / CHAR_WIDTH))
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", bold: bool = False, fill: str = INK) -> SafeString:
+    return format_html(
+        '<text x="{}" y="{}" font-size="{}" text-anchor="{}" font-weight="{}" fill="{}">{}</text>',
+        _n(x),
+        _n(y),
+        FONT_SIZE,
+        anchor,
+        "bold" if bold else "normal",
+        fill,
+        escape(text),
+    )
+
+
+def _n(number: float) -> str:
+    """Coordinates with at most one decimal, dot-separated whatever the locale."""
+    return f"{number:.1f}".rstrip("0").rstrip(".")
+
+
+def _svg(width: float, height: float, title: str, body: list[SafeString], defs: SafeString | str = "") -> SafeString:
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="iscg-chart" role="img" aria-label="{title}" '
+        'width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{font}">'
+        "<title>{title}</title>{defs}{body}</svg>",
+        title=escape(title),
+        width=_n(width),
+        height=_n(height),
+        font=FONT,
+        defs=defs,
+        body=format_html_join("", "{}", ((part,) for part in body)),
+    )
+
+
+def _bar(x: float, y: float, length: float, height: float, *, fill: str) -> SafeString:
+    return format_html(
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="0.8"/>',
+        _n(x),
+        _n(y),
+        _n(max(length, 0.0)),
+        _n(height),
+        fill,
+        INK,
+    )
+
+
+def _empty_bar(x: float, y: float, height: float) -> SafeString:
+    return format_html(
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="1" stroke-dasharray="3 2"/>',
+        _n(x),
+        _n(y),
+        MASKED_BAR,
+        _n(height),
+        INK,
+    )
+
+
+def _value_text(value: Value, unit: Unit, percent: float | None = None) -> str:
+    text = format_value(value, unit)
+    if percent is not None:
+        text = f"{text} ({format_percent(percent)})"
+    return text
+
+
+def breakdown_svg(indicator: Indicator) -> SafeString:
+    """Horizontal bars, one per cell of the indicator's breakdown, each labelled with its value."""
+    cells = indicator.breakdown
+    if not cells:
+        return SafeString("")
+    row, bar_height, top = 22, 14, 6
+    bar_x = LABEL_WIDTH + 8
+    span = WIDTH - bar_x - VALUE_WIDTH
+    largest = max((cell.value for cell in cells if is_number(cell.value)), default=0) or 1
+    body = [
+        format_html(
+            '<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="{ink}" stroke-width="1"/>',
+            x=bar_x,
+            top=top - 2,
+            bottom=top + row * len(cells) - 4,
+            ink=INK,
+        )
+    ]
+    for i, cell in enumerate(cells):
+        y = top + i * row
+        middle = y + bar_height / 2 + FONT_SIZE * 0.35
+        body.append(_text(LABEL_WIDTH, middle, _shorten(cell.label, LABEL_WIDTH), anchor="end"))
+        value = _value_text(cell.value, indicator.unit, cell.percent)
+        if is_number(cell.value):
+            length = span * cell.value / largest
+            if length > 0:
+                body.append(_bar(bar_x, y, length, bar_height, fill=INK))
+            body.append(_text(bar_x + length + 5, middle, value))
+        elif isinstance(cell.value, str):  # masked: an empty bar labelled with its string
+            body.append(_empty_bar(bar_x, y, bar_height))
+            body.append(_text(bar_x + MASKED_BAR + 5, middle, value))
+        else:
+            body.append(_text(bar_x + 5, middle, value))
+    height = top + row * len(cells) + 2
+    title = _("%(indicator)s: chart of the breakdown") % {"indicator": indicator.label}
+    return _svg(WIDTH, height, title, body)
+
+
+def comparison_svg(current: Bilan, previous: Bilan, ids: list[str]) -> SafeString:
+    """Paired bars of headline totals: the current period (solid) above the previous one (hatched)."""
+    ids = [indicator_id for indicator_id in ids if indicator_id in current.indicators]
+    if not ids:
+        return SafeString("")
+    pattern = f"iscg-hatch-{next(_pattern_ids)}"
+    defs = format_html(
+        '<defs><pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="{}" stroke-width="2.2"/></pattern></defs>',
+        pattern,
+        INK,
+    )
+    hatched = f"url(#{pattern})"
+    current_label, previous_label = short_period_label(current.period), short_period_label(previous.period)
+    bar_height, legend = 12, 24
+    body = [
+        _bar(0, 4, 14, 12, fill=INK),
+        _text(20, 14, current_label),
+        _bar(150, 4, 14, 12, fill=hatched),
+        _text(170, 14, previous_label),
+    ]
+    bar_x = LABEL_WIDTH + 8
+    span = WIDTH - bar_x - VALUE_WIDTH
+    group = 2 * bar_height + 14
+    for i, indicator_id in enumerate(ids):
+        indicator = current.indicators[indicator_id]
+        old = previous.indicators.get(indicator_id)
+        values = [indicator.total, old.total if old is not None else None]
+        y = legend + i * group
+        body.append(_text(LABEL_WIDTH, y + bar_height + 4, _shorten(indicator.label, LABEL_WIDTH), anchor="end"))
+        change = format_change(*values)
+        if change:
+            body.append(_text(LABEL_WIDTH, y + 2 * bar_height + 6, change, anchor="end", fill=GREY))
+        largest = max((value for value in values if is_number(value)), default=0) or 1
+        for j, (value, fill) in enumerate(zip(values, (INK, hatched), strict=True)):
+            bar_y = y + j * (bar_height + 2)
+            middle = bar_y + bar_height / 2 + FONT_SIZE * 0.35
+            text = format_value(value, indicator.unit)
+            if is_number(value):
+                length = span * value / largest
+                if length > 0:
+                    body.append(_bar(bar_x, bar_y, length, bar_height, fill=fill))
+                body.append(_text(bar_x + length + 5, middle, text))
+            elif isinstance(value, str):
+                body.append(_empty_bar(bar_x, bar_y, bar_height))
+                body.append(_text(bar_x + MASKED_BAR + 5, middle, text))
+            else:
+                body.append(_text(bar_x + 5, middle, text))
+    height = legend + group * len(ids)
+    title = _("Comparison of %(current)s with %(previous)s") % {"current": current_label, "previous": previous_label}
+    return _svg(WIDTH, height, title, body, defs)

@@ -1,0 +1,123 @@
+import datetime
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from organisation import access
+from organisation.access import Action
+from organisation.models import Department, Post, Unit
+from referrals.forms import DateInput
+from reporting.bilan import BilanScope, Period, ScopeKind
+from reporting.indicators import civil_year
+from reporting.masking import DEFAULT_THRESHOLD
+
+EARLIEST = datetime.date(2000, 1, 1)
+LONGEST_PERIOD_DAYS = 10 * 366
+
+
+def scope_choices(scope) -> list:
+    """The bilan scopes a user may choose, grouped (posts, units, departments, national): 3 queries at most."""
+    groups = []
+    posts = Post.objects.visible_to(scope).select_related("department").order_by("department__code", "name")
+    if options := [(f"{ScopeKind.POST}:{p.public_id}", f"{p.name} ({p.department.code})") for p in posts]:
+        groups.append((_("Posts"), options))
+    units = Unit.objects.visible_to(scope).select_related("department").order_by("department__code", "name")
+    if options := [(f"{ScopeKind.UNIT}:{u.public_id}", f"{u.name} ({u.department.code})") for u in units]:
+        groups.append((_("Units"), options))
+    departments = Department.objects.bilan_visible_to(scope).order_by("code")
+    if options := [(f"{ScopeKind.DEPARTMENT}:{d.code}", f"{d.name} ({d.code})") for d in departments]:
+        groups.append((_("Departments"), options))
+    if access.can(scope, Action.VIEW_NATIONAL_BILAN):
+        groups.append((_("National"), [(ScopeKind.NATIONAL.value, _("France (national)"))]))
+    return groups
+
+
+def default_scope_argument(choices) -> str | None:
+    """Departments first (coordinators, funders), then posts (ISCG), national for the admin."""
+    flat = {group: [value for value, _label in options] for group, options in choices}
+    for group in (_("National"), _("Departments"), _("Posts"), _("Units")):
+        if flat.get(group):
+            return flat[group][0]
+    return None
+
+
+def last_complete_year() -> Period:
+    return civil_year(timezone.localdate().year - 1)
+
+
+class BilanForm(DsfrBaseForm):
+    """Scope and period of a bilan, read from the query string (a bilan page is a GET: bookmarkable)."""
+
+    scope = forms.ChoiceField(label=_("Scope"))
+    start = forms.DateField(label=_("From"), widget=DateInput)
+    end = forms.DateField(label=_("To (inclusive)"), widget=DateInput)
+    diffusion = forms.BooleanField(
+        label=_("Diffusion version (small counts masked)"),
+        required=False,
+        help_text=_("For a document leaving the post: counts of persons below the threshold are masked."),
+    )
+    threshold = forms.IntegerField(
+        label=_("Masking threshold"),
+        min_value=2,
+        max_value=100,
+        initial=DEFAULT_THRESHOLD,
+        required=False,
+        help_text=_("Counts of persons from 1 to the threshold minus one are shown as “< threshold”."),
+    )
+
+    def __init__(self, data=None, *, scope, **kwargs):
+        self.user_scope = scope
+        choices = scope_choices(scope)
+        period = last_complete_year()
+        defaults = {
+            "scope": default_scope_argument(choices),
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "threshold": DEFAULT_THRESHOLD,
+        }
+        if data is not None:
+            data = {**defaults, **{key: value for key, value in data.items() if value not in ("", None)}}
+        super().__init__(data, initial=defaults, **kwargs)
+        self.fields["scope"].choices = choices
+        self.is_always_masked = not access.can(scope, Action.VIEW_EXACT_FIGURES)
+        if self.is_always_masked:
+            # Funders see masked figures only (DOMAIN.md §7.3): no choice to make.
+            # They may raise the threshold, never lower it below the default.
+            del self.fields["diffusion"]
+            self.fields["threshold"].min_value = DEFAULT_THRESHOLD
+            self.fields["threshold"].validators.append(MinValueValidator(DEFAULT_THRESHOLD))
+            self.fields["threshold"].widget.attrs["min"] = DEFAULT_THRESHOLD
+            self.fields["threshold"].help_text = _("Counts of persons below this threshold are masked.")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end of the period must be on or after its start."))
+            elif start < EARLIEST:
+                self.add_error("start", _("The period cannot start before 2000."))
+            elif (end - start).days > LONGEST_PERIOD_DAYS:
+                self.add_error("end", _("A bilan covers at most ten years."))
+        if not cleaned.get("threshold"):
+            cleaned["threshold"] = DEFAULT_THRESHOLD
+        return cleaned
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+    @property
+    def masking_threshold(self) -> int | None:
+        if self.is_always_masked or self.cleaned_data.get("diffusion"):
+            return self.cleaned_data["threshold"]
+        return None
+
+    def bilan_scope(self) -> BilanScope:
+        """The chosen scope, checked against the user's choices (nothing outside them can be asked for)."""
+        from reporting.indicators import resolve_scope
+
+        return resolve_scope(self.cleaned_data["scope"])

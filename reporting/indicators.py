@@ -1,0 +1,908 @@
+"""The indicators of a bilan (DOMAIN.md §7.2), each computed by the database.
+
+Every figure here is an aggregate (``COUNT``, ``SUM``, conditional counts, correlated subqueries);
+medians take the one or two middle rows of a query ordered by the database. Nothing loads the
+rows of persons or interventions into Python, so the number of queries of a bilan is fixed,
+whatever the volume of data (``tests/reporting/test_indicators.py`` asserts it).
+
+Counting rules (DOMAIN.md §7.1), as built here:
+- only interventions with status *held* count as held; no-shows are reported apart (C2);
+- person attributes are taken at the person's first held intervention of the period in the scope:
+  age (from the date of birth at that date, else the recorded age class), role (of the follow-up of
+  that intervention); sex and "known to social services at first contact" are recorded once;
+- a person counts once in a total, even when seen by several posts of the scope; multi-valued
+  breakdowns (problems, places, partner types) count a person once per value;
+- "not stated" is always its own category and every percentage says its denominator.
+
+Scope: a post (its follow-ups, the referrals of the units it covers, the conventions covering it),
+a unit (the referrals of the unit and the follow-ups those referrals opened; no cofinancing: units
+are not funded), a department, or the whole country.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, NullIf, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.enums import (
+    AGE_CLASS_BOUNDS,
+    CHILD_PROTECTION_KINDS,
+    AgeClass,
+    ClosingReason,
+    FollowUpRole,
+    InterventionKind,
+    InterventionStatus,
+    KnownToSocialServices,
+    OrientationKind,
+    OrientationStatus,
+    Place,
+    Sex,
+)
+from casework.models import Assessment, FollowUp, Intervention, Orientation, Person
+from conventions.enums import PaymentKind
+from conventions.models import Funder, FundingRule, Payment, PostCost, SteeringCommittee
+from organisation.models import Department, PartnerType, Post, Unit
+from referrals.enums import ClosingReason as ReferralClosingReason
+from referrals.enums import Source, Status
+from referrals.models import DangerAssessment, Problem, Referral
+from reporting.bilan import Bilan, BilanScope, Cell, Indicator, Period, ScopeKind
+from reporting.bilan import Unit as FigureUnit
+
+DAYS_PER_MONTH = 30.44  # DOMAIN.md §7.2 F2
+UNKNOWN = "unknown"
+
+
+# ---- Scope and period ---------------------------------------------------------------------------
+
+
+def resolve_scope(argument: str) -> BilanScope:
+    """Parse ``post:<public_id>``, ``unit:<public_id>``, ``department:<code>`` or ``national``."""
+    argument = (argument or "").strip()
+    if argument == ScopeKind.NATIONAL:
+        return BilanScope(ScopeKind.NATIONAL, ScopeKind.NATIONAL.value, _("France (national)"))
+    kind, _sep, key = argument.partition(":")
+    try:
+        match kind:
+            case ScopeKind.POST:
+                post = Post.objects.select_related("department").get(public_id=key)
+                return BilanScope(ScopeKind.POST, str(post.public_id), f"{post.name} ({post.department.code})")
+            case ScopeKind.UNIT:
+                unit = Unit.objects.select_related("department").get(public_id=key)
+                return BilanScope(ScopeKind.UNIT, str(unit.public_id), f"{unit.name} ({unit.department.code})")
+            case ScopeKind.DEPARTMENT:
+                department = Department.objects.get(code=key)
+                return BilanScope(ScopeKind.DEPARTMENT, department.code, f"{department.name} ({department.code})")
+    except (Post.DoesNotExist, Unit.DoesNotExist, Department.DoesNotExist, ValueError, ValidationError) as error:
+        raise ValueError(_("Unknown scope: %(scope)s.") % {"scope": argument}) from error
+    raise ValueError(
+        _("A scope is post:<id>, unit:<id>, department:<code> or national, not “%(scope)s”.") % {"scope": argument}
+    )
+
+
+def civil_year(year: int) -> Period:
+    return Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of a day, in the service's time zone (Europe/Paris)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """The period as half-open datetime bounds [start, end) and inclusive dates."""
+
+    period: Period
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return _start_of(self.period.start)
+
+    @property
+    def end_at(self) -> datetime.datetime:
+        return _start_of(self.period.end + datetime.timedelta(days=1))
+
+    def at(self, prefix: str) -> Q:
+        return Q(**{f"{prefix}__gte": self.start_at, f"{prefix}__lt": self.end_at})
+
+    def on(self, prefix: str) -> Q:
+        return Q(**{f"{prefix}__gte": self.period.start, f"{prefix}__lte": self.period.end})
+
+
+class _Filters:
+    """The rows of a bilan scope, as Q objects on each model (resolved to primary keys once)."""
+
+    def __init__(self, scope: BilanScope):
+        self.scope = scope
+        self.post = self.unit = self.department = None
+        match scope.kind:
+            case ScopeKind.POST:
+                self.post = Post.objects.only("pk", "department_id").get(public_id=scope.key)
+            case ScopeKind.UNIT:
+                self.unit = Unit.objects.only("pk").get(public_id=scope.key)
+            case ScopeKind.DEPARTMENT:
+                self.department = Department.objects.only("pk").get(code=scope.key)
+
+    def followup(self, prefix: str = "") -> Q:
+        if self.post:
+            return Q(**{f"{prefix}post": self.post.pk})
+        if self.department:
+            return Q(**{f"{prefix}post__department": self.department.pk})
+        if self.unit:
+            opened_by_unit = FollowUp.objects.filter(referrals__unit=self.unit.pk).values("pk")
+            return Q(**{f"{prefix}pk__in" if prefix == "" else f"{prefix}in": opened_by_unit})
+        return Q()
+
+    def referral(self) -> Q:
+        if self.post:
+            return Q(unit__in=Post.units.through.objects.filter(post=self.post.pk).values("unit"))
+        if self.department:
+            return Q(unit__department=self.department.pk)
+        if self.unit:
+            return Q(unit=self.unit.pk)
+        return Q()
+
+    def convention(self, prefix: str = "") -> Q:
+        if self.post:
+            return Q(**{f"{prefix}convention_posts__post": self.post.pk})
+        if self.department:
+            return Q(**{f"{prefix}department": self.department.pk})
+        if self.unit:
+            return Q(pk__in=[])
+        return Q()
+
+    @property
+    def has_cofinancing(self) -> bool:
+        return self.unit is None
+
+
+# ---- Small builders -----------------------------------------------------------------------------
+
+
+def _percent(value, denominator) -> float | None:
+    if not denominator or value is None:
+        return None
+    return round(100 * value / denominator, 1)
+
+
+def _cells(counts: dict, choices: Iterable[tuple[str, str]], denominator=None) -> tuple[Cell, ...]:
+    """Every category in its order (zeros included), then any value missing from the list."""
+    cells = []
+    seen = set()
+    for key, label in choices:
+        key = str(key)
+        seen.add(key)
+        value = counts.get(key, 0)
+        cells.append(Cell(key, str(label), value, _percent(value, denominator)))
+    for key, value in counts.items():
+        if str(key) not in seen:
+            cells.append(Cell(str(key), str(key), value, _percent(value, denominator)))
+    return tuple(cells)
+
+
+def _grouped(queryset: QuerySet, field: str, *, count="pk", distinct=False) -> dict:
+    rows = queryset.order_by().values(field).annotate(n=Count(count, distinct=distinct)).values_list(field, "n")
+    return {(UNKNOWN if key in (None, "") else str(key)): n for key, n in rows}
+
+
+def _median(queryset: QuerySet, field: str, count: int):
+    """Median of ``field`` over ``queryset`` (``count`` rows): the database orders, we read the middle rows."""
+    if not count:
+        return None
+    middle = list(queryset.order_by(field).values_list(field, flat=True)[(count - 1) // 2 : count // 2 + 1])
+    if not middle:
+        return None
+    if isinstance(middle[0], datetime.timedelta):
+        return sum(middle, datetime.timedelta()) / len(middle)
+    return sum(middle) / len(middle)
+
+
+def _days(duration: datetime.timedelta | None) -> float | None:
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
+def _denominator(count: int, what: str) -> str:
+    return _("of the %(count)s %(what)s") % {"count": count, "what": what}
+
+
+# ---- The bilan ----------------------------------------------------------------------------------
+
+
+def compute_bilan(
+    *, scope: BilanScope, period: Period, with_previous: bool = True, include_cofinancing: bool = True
+) -> Bilan:
+    """Every indicator of DOMAIN.md §7.2 for a scope and a period (and the previous period of the same
+    length when ``with_previous``). ``include_cofinancing=False`` leaves out group I (financial data
+    is for coordinators, funders and the admin)."""
+    if period.end < period.start:
+        raise ValueError(_("The end of the period is before its start."))
+    filters = _Filters(scope)
+    indicators, warnings = _compute(filters, _Bounds(period), include_cofinancing=include_cofinancing)
+    previous = None
+    if with_previous:
+        previous_period = period.previous()
+        previous_indicators, previous_warnings = _compute(
+            filters, _Bounds(previous_period), include_cofinancing=include_cofinancing
+        )
+        previous = Bilan(scope, previous_period, previous_indicators, warnings=tuple(previous_warnings))
+    return Bilan(
+        scope=scope,
+        period=period,
+        indicators=indicators,
+        generated_at=timezone.now(),
+        previous=previous,
+        warnings=tuple(warnings),
+    )
+
+
+def _compute(filters: _Filters, bounds: _Bounds, *, include_cofinancing: bool):
+    held = Intervention.objects.filter(
+        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.DONE
+    )
+    persons = Person.objects.filter(pk__in=held.values("followup__person"))
+    indicators: list[Indicator] = []
+    warnings: list[str] = []
+    indicators += _referrals(filters, bounds)
+    person_indicators, persons_met = _persons(filters, bounds, held, persons)
+    indicators += person_indicators
+    indicators += _interventions(filters, bounds, held, persons_met)
+    indicators += _danger(filters, bounds, persons, persons_met)
+    indicators += _orientations(filters, bounds, persons_met)
+    indicators += _followups(filters, bounds)
+    indicators += _steering(filters, bounds)
+    if include_cofinancing and filters.has_cofinancing:
+        cofinancing, gaps = _cofinancing(filters, bounds, persons_met)
+        indicators += cofinancing
+        warnings += gaps
+    return {indicator.id: indicator for indicator in indicators}, warnings
+
+
+# ---- A: referrals -------------------------------------------------------------------------------
+
+
+def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
+    received = Referral.objects.filter(filters.referral(), bounds.at("referred_at")).exclude(status=Status.WITHDRAWN)
+    by_unit = (
+        received.order_by()
+        .values("unit__public_id", "unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("unit__name", "unit__public_id")
+    )
+    unit_cells = []
+    total = 0
+    for row in by_unit:
+        total += row["n"]
+        unit_cells.append(Cell(str(row["unit__public_id"]), row["unit__name"], row["n"]))
+    unit_cells = tuple(Cell(c.key, c.label, c.value, _percent(c.value, total)) for c in unit_cells)
+    referral_word = _("referrals")
+    a1 = Indicator(
+        "A1",
+        _("Referrals received"),
+        FigureUnit.REFERRALS,
+        total,
+        unit_cells,
+        denominator_label=_denominator(total, referral_word),
+        note=_("By unit. Referrals withdrawn by their author (filed by mistake) are not counted."),
+    )
+    a2 = Indicator(
+        "A2",
+        _("Referrals by channel"),
+        FigureUnit.REFERRALS,
+        total,
+        _cells(_grouped(received, "source"), Source.choices, total),
+        denominator_label=_denominator(total, referral_word),
+    )
+    closed = Referral.objects.filter(filters.referral(), bounds.at("closed_at"), status=Status.CLOSED)
+    closed_counts = _grouped(closed, "closing_reason")
+    closed_total = sum(closed_counts.values())
+    a3 = Indicator(
+        "A3",
+        _("Referrals closed without follow-up"),
+        FigureUnit.REFERRALS,
+        closed_total,
+        _cells(closed_counts, ReferralClosingReason.choices, closed_total),
+        denominator_label=_denominator(closed_total, referral_word),
+        note=_("Closed during the period, by reason."),
+    )
+    first_held = Intervention.objects.filter(
+        followup__referrals=OuterRef("pk"), status=InterventionStatus.DONE, starts_at__gte=OuterRef("referred_at")
+    ).order_by("starts_at")
+    delays = (
+        received.annotate(first_held_at=Subquery(first_held.values("starts_at")[:1]))
+        .filter(first_held_at__isnull=False)
+        .annotate(delay=ExpressionWrapper(F("first_held_at") - F("referred_at"), output_field=DurationField()))
+    )
+    end_at = bounds.end_at
+    waiting = Referral.objects.filter(
+        filters.referral(),
+        Q(taken_up_at__isnull=True) | Q(taken_up_at__gte=end_at),
+        Q(closed_at__isnull=True) | Q(closed_at__gte=end_at),
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=end_at),
+        referred_at__lt=end_at,
+    ).count()
+    with_delay = delays.count()
+    median = _days(_median(delays, "delay", with_delay))
+    a4 = Indicator(
+        "A4",
+        _("Median days from referral to first intervention"),
+        FigureUnit.DAYS,
+        median,
+        details=(
+            (
+                "referrals_with_intervention",
+                _("Referrals followed by a held intervention"),
+                with_delay,
+                FigureUnit.REFERRALS,
+            ),
+            ("waiting_at_end", _("Referrals still waiting at the end of the period"), waiting, FigureUnit.REFERRALS),
+        ),
+        note=_("Referrals received in the period, to the first held intervention of the follow-up they joined."),
+    )
+    return [a1, a2, a3, a4]
+
+
+# ---- B: persons ---------------------------------------------------------------------------------
+
+
+def _age_class_expression() -> Case:
+    """The age class at the first held intervention: from the date of birth, else the recorded class."""
+    whens = [
+        When(birth_date__isnull=True, then=F("age_class")),
+        When(age_at_first__lt=0, then=Value(AgeClass.UNKNOWN)),
+    ]
+    whens += [When(age_at_first__lte=upper, then=Value(age_class.value)) for upper, age_class in AGE_CLASS_BOUNDS]
+    return Case(*whens, default=Value(AgeClass.AGE_75_PLUS.value))
+
+
+def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QuerySet):
+    first_ever = Intervention.objects.filter(followup__person=OuterRef("pk"), status=InterventionStatus.DONE).order_by(
+        "starts_at"
+    )
+    first_in_period = held.filter(followup__person=OuterRef("pk")).order_by("starts_at", "pk")
+    totals = persons.annotate(first_ever_at=Subquery(first_ever.values("starts_at")[:1])).aggregate(
+        met=Count("pk"), new=Count("pk", filter=Q(first_ever_at__gte=bounds.start_at))
+    )
+    met = totals["met"]
+    person_word = _("persons met")
+    denominator = _denominator(met, person_word)
+
+    at_first = persons.annotate(
+        first_at=Subquery(first_in_period.values("starts_at")[:1]),
+        first_role=Subquery(first_in_period.values("followup__person_role")[:1]),
+    ).annotate(
+        first_year=ExtractYear("first_at"),
+        first_month=ExtractMonth("first_at"),
+        first_day=ExtractDay("first_at"),
+    )
+    at_first = at_first.annotate(
+        age_at_first=ExpressionWrapper(
+            F("first_year")
+            - ExtractYear("birth_date")
+            - Case(
+                When(first_month__lt=ExtractMonth("birth_date"), then=Value(1)),
+                When(
+                    Q(first_month=ExtractMonth("birth_date")) & Q(first_day__lt=ExtractDay("birth_date")),
+                    then=Value(1),
+                ),
+                default=Value(0),
+            ),
+            output_field=IntegerField(),
+        )
+    ).annotate(age_class_at_first=_age_class_expression())
+
+    b1 = Indicator(
+        "B1",
+        _("Persons met"),
+        FigureUnit.PERSONS,
+        met,
+        note=_("Distinct persons with at least one held intervention in the period."),
+    )
+    b2 = Indicator(
+        "B2",
+        _("New persons"),
+        FigureUnit.PERSONS,
+        totals["new"],
+        note=_("Persons whose first held intervention ever falls in the period."),
+    )
+    b3 = Indicator(
+        "B3",
+        _("Persons met by sex"),
+        FigureUnit.PERSONS,
+        met,
+        _cells(_grouped(persons, "sex"), Sex.choices, met),
+        denominator,
+    )
+    b4 = Indicator(
+        "B4",
+        _("Persons met by age class"),
+        FigureUnit.PERSONS,
+        met,
+        _cells(_grouped(at_first, "age_class_at_first"), AgeClass.choices, met),
+        denominator,
+        note=_("Age at the first held intervention of the period."),
+    )
+    b5 = Indicator(
+        "B5",
+        _("Persons met by role"),
+        FigureUnit.PERSONS,
+        met,
+        _cells(_grouped(at_first, "first_role"), FollowUpRole.choices, met),
+        denominator,
+        note=_("Role in the follow-up of the first held intervention of the period."),
+    )
+    b6 = _persons_by_problem(filters, held, met, denominator)
+    known = _grouped(persons, "known_to_social_services")
+    b7 = Indicator(
+        "B7",
+        _("Persons met known to social services at first contact"),
+        FigureUnit.PERSONS,
+        met,
+        _cells(known, KnownToSocialServices.choices, met),
+        denominator,
+        details=(
+            (
+                "share_unknown",
+                _("Share of persons unknown to social services (%)"),
+                _percent(known.get(KnownToSocialServices.NO, 0), met),
+                FigureUnit.RATIO,
+            ),
+        ),
+    )
+    b8 = _children_exposed(filters, bounds, persons, met, denominator)
+    by_place = _grouped(held, "place", count="followup__person", distinct=True)
+    b9 = Indicator(
+        "B9",
+        _("Persons met by place"),
+        FigureUnit.PERSONS,
+        met,
+        _cells(by_place, Place.choices, met),
+        denominator,
+        is_multi_valued=True,
+        note=_("A person counts in each place where they had a held intervention."),
+    )
+    return [b1, b2, b3, b4, b5, b6, b7, b8, b9], met
+
+
+def _persons_by_problem(filters: _Filters, held: QuerySet, met: int, denominator: str) -> Indicator:
+    followups = FollowUp.objects.filter(pk__in=held.values("followup"))
+    links = FollowUp.problems.through.objects.filter(followup__in=followups)
+    counts = dict(
+        links.order_by()
+        .values("problem__code")
+        .annotate(n=Count("followup__person", distinct=True))
+        .values_list("problem__code", "n")
+    )
+    with_problem = links.aggregate(n=Count("followup__person", distinct=True))["n"]
+    problems = Problem.objects.filter(Q(is_active=True) | Q(code__in=list(counts))).order_by("position", "name")
+    choices = [(problem.code, problem.name) for problem in problems]
+    without = met - with_problem
+    cells = (*_cells(counts, choices, met), Cell(UNKNOWN, str(_("Not stated")), without, _percent(without, met)))
+    return Indicator(
+        "B6",
+        _("Persons met by problem"),
+        FigureUnit.PERSONS,
+        met,
+        cells,
+        denominator,
+        is_multi_valued=True,
+        note=_("Problems of the follow-ups with a held intervention; a person counts once per problem."),
+    )
+
+
+def _children_exposed(filters, bounds, persons, met, denominator) -> Indicator:
+    highest = Assessment.objects.filter(
+        filters.followup("followup__"),
+        followup__person=OuterRef("pk"),
+        assessed_on__lte=bounds.period.end,
+        children_exposed__isnull=False,
+    ).order_by("-children_exposed")
+    figures = persons.annotate(exposed=Subquery(highest.values("children_exposed")[:1])).aggregate(
+        children=Coalesce(Sum("exposed"), 0), persons=Count("pk", filter=Q(exposed__gt=0))
+    )
+    return Indicator(
+        "B8",
+        _("Children exposed"),
+        FigureUnit.PERSONS,
+        figures["children"],
+        (
+            Cell(
+                "persons_with_children_exposed",
+                str(_("Persons met with children exposed")),
+                figures["persons"],
+                _percent(figures["persons"], met),
+            ),
+        ),
+        denominator,
+        note=_("Children exposed to the situation, as the latest social assessment records them (highest figure)."),
+    )
+
+
+# ---- C: interventions ---------------------------------------------------------------------------
+
+
+def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_met: int) -> list[Indicator]:
+    held_count = held.count()
+    intervention_word = _("held interventions")
+    denominator = _denominator(held_count, intervention_word)
+    c1 = Indicator(
+        "C1",
+        _("Held interventions by type"),
+        FigureUnit.INTERVENTIONS,
+        held_count,
+        _cells(_grouped(held, "kind"), InterventionKind.choices, held_count),
+        denominator,
+    )
+    in_period = Intervention.objects.filter(filters.followup("followup__"), bounds.at("starts_at"))
+    statuses = _grouped(in_period.exclude(status=InterventionStatus.PLANNED), "status")
+    recorded = sum(statuses.values())
+    c2 = Indicator(
+        "C2",
+        _("Appointments held and not honoured"),
+        FigureUnit.INTERVENTIONS,
+        statuses.get(InterventionStatus.DONE, 0),
+        _cells(
+            statuses,
+            [(value, label) for value, label in InterventionStatus.choices if value != InterventionStatus.PLANNED],
+            recorded,
+        ),
+        _denominator(recorded, _("interventions recorded")),
+        note=_("Held interventions; not honoured and cancelled ones are shown apart."),
+    )
+    c3 = Indicator(
+        "C3",
+        _("Held interventions by place"),
+        FigureUnit.INTERVENTIONS,
+        held_count,
+        _cells(_grouped(held, "place"), Place.choices, held_count),
+        denominator,
+    )
+    per_person = held.order_by().values("followup__person").annotate(n=Count("pk"))
+    median = _median(per_person, "n", persons_met)
+    mean = round(held_count / persons_met, 2) if persons_met else None
+    c4 = Indicator(
+        "C4",
+        _("Held interventions per person"),
+        FigureUnit.RATIO,
+        mean,
+        details=(
+            ("mean", _("Mean"), mean, FigureUnit.RATIO),
+            ("median", _("Median"), median, FigureUnit.RATIO),
+        ),
+    )
+    return [c1, c2, c3, c4]
+
+
+# ---- D: danger ----------------------------------------------------------------------------------
+
+
+def _danger(filters: _Filters, bounds: _Bounds, persons: QuerySet, persons_met: int) -> list[Indicator]:
+    grids = DangerAssessment.objects.filter(referral__followups__person=OuterRef("pk"), filled_at__lt=bounds.end_at)
+    very_serious = Assessment.objects.filter(
+        filters.followup("followup__"),
+        followup__person=OuterRef("pk"),
+        assessed_on__lte=bounds.period.end,
+        is_very_serious_danger=True,
+    )
+    figures = persons.annotate(
+        has_grid=Exists(grids), has_grid_danger=Exists(grids.filter(is_danger=True)), is_flagged=Exists(very_serious)
+    ).aggregate(
+        with_grid=Count("pk", filter=Q(has_grid=True)),
+        grid_danger=Count("pk", filter=Q(has_grid_danger=True)),
+        flagged=Count("pk", filter=Q(is_flagged=True)),
+        either=Count("pk", filter=Q(has_grid_danger=True) | Q(is_flagged=True)),
+    )
+    denominator = _denominator(persons_met, _("persons met"))
+    d1 = Indicator(
+        "D1",
+        _("Persons met with a danger grid"),
+        FigureUnit.PERSONS,
+        figures["with_grid"],
+        denominator_label=denominator,
+        note=_("A danger grid filled with a referral linked to one of their follow-ups."),
+    )
+    d2 = Indicator(
+        "D2",
+        _("Persons met in characterised danger or very serious danger"),
+        FigureUnit.PERSONS,
+        figures["either"],
+        (
+            Cell(
+                "grid_danger",
+                str(_("Characterised danger (grid)")),
+                figures["grid_danger"],
+                _percent(figures["grid_danger"], persons_met),
+            ),
+            Cell(
+                "very_serious_danger",
+                str(_("Very serious danger (flagged by the ISCG)")),
+                figures["flagged"],
+                _percent(figures["flagged"], persons_met),
+            ),
+        ),
+        denominator,
+        is_multi_valued=True,
+    )
+    return [d1, d2]
+
+
+# ---- E: orientations ----------------------------------------------------------------------------
+
+
+def _orientations(filters: _Filters, bounds: _Bounds, persons_met: int) -> list[Indicator]:
+    in_period = Orientation.objects.filter(filters.followup("followup__"), bounds.on("oriented_on"))
+    orientations = in_period.filter(kind=OrientationKind.ORIENTATION).annotate(
+        type_code=Coalesce("partner__partner_type__code", "partner_type__code")
+    )
+    total = orientations.count()
+    by_type = _grouped(orientations, "type_code")
+    types = PartnerType.objects.filter(Q(is_active=True) | Q(code__in=list(by_type))).order_by("position", "name")
+    denominator = _denominator(total, _("orientations"))
+    e1 = Indicator(
+        "E1",
+        _("Orientations by partner type"),
+        FigureUnit.ORIENTATIONS,
+        total,
+        _cells(by_type, [(kind.code, kind.name) for kind in types] + [(UNKNOWN, _("Not stated"))], total),
+        denominator,
+    )
+    e2 = Indicator(
+        "E2",
+        _("Orientations by status"),
+        FigureUnit.ORIENTATIONS,
+        total,
+        _cells(_grouped(orientations, "status"), OrientationStatus.choices, total),
+        denominator,
+    )
+    oriented = orientations.aggregate(n=Count("followup__person", distinct=True))["n"]
+    e3 = Indicator(
+        "E3",
+        _("Persons oriented"),
+        FigureUnit.PERSONS,
+        oriented,
+        denominator_label=_denominator(persons_met, _("persons met")),
+    )
+    transmissions = in_period.filter(kind__in=CHILD_PROTECTION_KINDS)
+    by_kind = _grouped(transmissions, "kind")
+    transmitted = sum(by_kind.values())
+    e4 = Indicator(
+        "E4",
+        _("Child-protection transmissions"),
+        FigureUnit.TRANSMISSIONS,
+        transmitted,
+        _cells(by_kind, [(kind, OrientationKind(kind).label) for kind in CHILD_PROTECTION_KINDS], transmitted),
+        _denominator(transmitted, _("transmissions")),
+        note=_("Information of concern to the CRIP and reports to the prosecutor, counted apart from orientations."),
+    )
+    return [e1, e2, e3, e4]
+
+
+# ---- F: follow-ups ------------------------------------------------------------------------------
+
+
+def _followups(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
+    followups = FollowUp.objects.filter(filters.followup())
+    closed = followups.filter(bounds.on("closed_on"))
+    closed_counts = _grouped(closed, "closing_reason")
+    closed_total = sum(closed_counts.values())
+    f1 = Indicator(
+        "F1",
+        _("Follow-ups closed"),
+        FigureUnit.FOLLOWUPS,
+        closed_total,
+        _cells(closed_counts, ClosingReason.choices, closed_total),
+        _denominator(closed_total, _("follow-ups closed")),
+    )
+    first_held = Intervention.objects.filter(followup=OuterRef("pk"), status=InterventionStatus.DONE).order_by(
+        "starts_at"
+    )
+    durations = (
+        closed.annotate(first_held_on=TruncDate(Subquery(first_held.values("starts_at")[:1])))
+        .filter(first_held_on__isnull=False)
+        .annotate(duration=ExpressionWrapper(F("closed_on") - F("first_held_on"), output_field=DurationField()))
+    )
+    measured = durations.count()
+    total_duration = durations.aggregate(total=Sum("duration"))["total"]
+    mean_days = _days(total_duration / measured) if measured and total_duration is not None else None
+    median_days = _days(_median(durations, "duration", measured))
+
+    def months(days):
+        return None if days is None else round(days / DAYS_PER_MONTH, 1)
+
+    f2 = Indicator(
+        "F2",
+        _("Duration of the follow-ups closed (days)"),
+        FigureUnit.DAYS,
+        mean_days,
+        details=(
+            ("measured", _("Follow-ups measured"), measured, FigureUnit.FOLLOWUPS),
+            ("mean_days", _("Mean (days)"), mean_days, FigureUnit.DAYS),
+            ("median_days", _("Median (days)"), median_days, FigureUnit.DAYS),
+            ("mean_months", _("Mean (months)"), months(mean_days), FigureUnit.RATIO),
+            ("median_months", _("Median (months)"), months(median_days), FigureUnit.RATIO),
+        ),
+        note=_("From the first held intervention to the closing date; 1 month = 30.44 days."),
+    )
+    open_at_end = followups.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=bounds.period.end), opened_on__lte=bounds.period.end
+    ).count()
+    f3 = Indicator("F3", _("Follow-ups open at the end of the period"), FigureUnit.FOLLOWUPS, open_at_end)
+    return [f1, f2, f3]
+
+
+# ---- G: steering --------------------------------------------------------------------------------
+
+
+def _steering(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
+    committees = SteeringCommittee.objects.filter(
+        convention__in=_conventions(filters).values("pk"),
+        held_on__gte=bounds.period.start,
+        held_on__lte=bounds.period.end,
+    )
+    return [
+        Indicator(
+            "G1",
+            _("Steering committees and partnership meetings held"),
+            FigureUnit.MEETINGS,
+            committees.count(),
+        )
+    ]
+
+
+def _conventions(filters: _Filters) -> QuerySet:
+    from conventions.models import Convention
+
+    return Convention.objects.filter(filters.convention()).distinct()
+
+
+# ---- I: cofinancing -----------------------------------------------------------------------------
+
+
+def _year_factors(period: Period) -> dict[int, float]:
+    """Share of each civil year the period covers (days covered / days in the year)."""
+    factors = {}
+    for year in range(period.start.year, period.end.year + 1):
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        covered = (min(last, period.end) - max(first, period.start)).days + 1
+        factors[year] = covered / ((last - first).days + 1)
+    return factors
+
+
+def _factor(factors: dict[int, float], field: str = "year") -> Case:
+    return Case(
+        *[When(**{field: year}, then=Value(f)) for year, f in factors.items()],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _post_share(filters: _Filters, convention_ref: str, year_ref: str):
+    """For a post bilan, the post's share of a convention year's cost (1 otherwise)."""
+    if not filters.post:
+        return Value(1.0, output_field=FloatField())
+    costs = PostCost.objects.filter(convention_post__convention=OuterRef(convention_ref), year=OuterRef(year_ref))
+    post_cost = (
+        costs.filter(convention_post__post=filters.post.pk)
+        .order_by()
+        .values("year")
+        .annotate(s=Sum("prorated_cost_cents"))
+        .values("s")
+    )
+    all_cost = costs.order_by().values("year").annotate(s=Sum("prorated_cost_cents")).values("s")
+    return ExpressionWrapper(
+        Cast(Coalesce(Subquery(post_cost), 0), FloatField()) / NullIf(Cast(Subquery(all_cost), FloatField()), 0.0),
+        output_field=FloatField(),
+    )
+
+
+def _cofinancing(filters: _Filters, bounds: _Bounds, persons_met: int):
+    factors = _year_factors(bounds.period)
+    conventions = _conventions(filters).values("pk")
+    share = _post_share(filters, "convention", "year")
+    rules = FundingRule.objects.filter(convention__in=conventions, year__in=list(factors)).annotate(
+        weighted=ExpressionWrapper(
+            F("committed_cents") * _factor(factors) * Coalesce(share, 0.0), output_field=FloatField()
+        )
+    )
+    committed = {
+        funder: round(amount or 0)
+        for funder, amount in rules.order_by().values("funder").annotate(a=Sum("weighted")).values_list("funder", "a")
+    }
+    payments = Payment.objects.filter(
+        convention__in=conventions,
+        kind=PaymentKind.PAYMENT,
+        dated_on__gte=bounds.period.start,
+        dated_on__lte=bounds.period.end,
+    ).annotate(weighted=ExpressionWrapper(F("amount_cents") * Coalesce(share, 0.0), output_field=FloatField()))
+    paid = {
+        funder: round(amount or 0)
+        for funder, amount in payments.order_by()
+        .values("funder")
+        .annotate(a=Sum("weighted"))
+        .values_list("funder", "a")
+    }
+    costs = PostCost.objects.filter(convention_post__convention__in=conventions, year__in=list(factors))
+    if filters.post:
+        costs = costs.filter(convention_post__post=filters.post.pk)
+    total_cost = round(
+        costs.aggregate(
+            c=Sum(ExpressionWrapper(F("prorated_cost_cents") * _factor(factors), output_field=FloatField()))
+        )["c"]
+        or 0
+    )
+    funders = Funder.objects.filter(pk__in=set(committed) | set(paid)).order_by("kind", "name", "pk")
+    committed_cells = tuple(
+        Cell(
+            str(f.public_id),
+            f"{f.name} ({f.get_kind_display()})",
+            committed.get(f.pk, 0),
+            _percent(committed.get(f.pk, 0), total_cost),
+        )
+        for f in funders
+    )
+    paid_cells = tuple(Cell(str(f.public_id), f.name, paid.get(f.pk, 0)) for f in funders)
+    committed_total = sum(committed.values())
+    cost_denominator = _("of the total cost")
+    i1 = Indicator(
+        "I1",
+        _("Cofinancing committed by funder"),
+        FigureUnit.CENTS,
+        committed_total,
+        committed_cells,
+        cost_denominator,
+        note=_("Committed amounts of each convention year, prorated by the days of the period."),
+    )
+    i2 = Indicator(
+        "I2",
+        _("Paid by funder"),
+        FigureUnit.CENTS,
+        sum(paid.values()),
+        paid_cells,
+        note=_("Payments dated in the period."),
+    )
+    i3 = Indicator(
+        "I3",
+        _("Total cost"),
+        FigureUnit.CENTS,
+        total_cost,
+        note=_("Yearly cost of the posts covered, prorated by the days of the period."),
+    )
+    i4 = Indicator(
+        "I4",
+        _("Cost per person met"),
+        FigureUnit.CENTS,
+        round(total_cost / persons_met) if persons_met else None,
+    )
+    warnings = []
+    gap = total_cost - committed_total
+    if total_cost and abs(gap) > len(factors) * max(len(committed), 1):  # beyond rounding cents
+        warnings.append(
+            _("Unfunded part of the cost over the period: %(amount)s €.") % {"amount": _euros(gap)}
+            if gap > 0
+            else _("Funding above the cost over the period: %(amount)s €.") % {"amount": _euros(-gap)}
+        )
+    return [i1, i2, i3, i4], warnings
+
+
+def _euros(cents: int) -> str:
+    return f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",")

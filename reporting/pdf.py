@@ -1,0 +1,184 @@
+"""PDF outputs (WeasyPrint): one ``render_pdf`` for every printed document, and the bilan's PDF.
+
+WeasyPrint never touches the network: its URL fetcher serves only ``file://`` URLs inside the
+project's static folder and refuses everything else (http, https, data, files elsewhere).
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reporting.bilan import Bilan, Indicator
+from reporting.charts import breakdown_svg, comparison_svg
+from reporting.summary import (
+    HEADLINE_IDS,
+    format_change,
+    format_percent,
+    format_value,
+    is_number,
+    masking_notice,
+    period_label,
+    short_period_label,
+    summary_sentences,
+)
+
+__all__ = ["StaticOnlyFetcher", "bilan_pdf", "bilan_pdf_context", "render_pdf", "summary_sentences"]
+
+
+def static_root() -> Path:
+    """The only folder PDFs may read from (stylesheets, images): the project's static/."""
+    return (Path(settings.BASE_DIR) / "static").resolve()
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves file:// URLs inside the static folder; refuses any other URL, so a PDF never fetches the network."""
+
+    def __init__(self, root: Path | None = None, **kwargs):
+        super().__init__(allowed_protocols=("file",), allow_redirects=False, **kwargs)
+        self.root = (root or static_root()).resolve()
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"Refused URL (only local static files are allowed): {url[:80]}")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise ValueError(f"Refused file outside the static folder: {url[:80]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a print template (templates/<app>/pdf/) to PDF bytes; relative URLs resolve in static/."""
+    html = render_to_string(template_name, context)
+    base_url = static_root().as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+# ---- Bilan --------------------------------------------------------------------------------------
+
+
+def _chart(indicator: Indicator):
+    """The breakdown chart of the PDF: zero cells left out (the table lists them), none when nothing is drawn."""
+    cells = tuple(cell for cell in indicator.breakdown if not (is_number(cell.value) and cell.value == 0))
+    if len(indicator.breakdown) < 2 or not any(cell.value is not None for cell in cells):
+        return ""
+    return breakdown_svg(indicator.with_changes(breakdown=cells))
+
+
+def _indicator_context(indicator: Indicator) -> dict:
+    rows = [
+        {
+            "key": cell.key,
+            "label": cell.label,
+            "value": format_value(cell.value, indicator.unit),
+            "percent": format_percent(cell.percent),
+            "is_masked": isinstance(cell.value, str),
+        }
+        for cell in indicator.breakdown
+    ]
+    has_percent = any(cell.percent is not None for cell in indicator.breakdown) or bool(indicator.denominator_label)
+    return {
+        "id": indicator.id,
+        "label": indicator.label,
+        "note": indicator.note,
+        "total": format_value(indicator.total, indicator.unit),
+        "total_is_masked": isinstance(indicator.total, str),
+        "rows": rows,
+        "has_percent": has_percent,
+        "percent_heading": (
+            _("Share %(denominator)s") % {"denominator": indicator.denominator_label}
+            if indicator.denominator_label
+            else _("Share")
+        ),
+        "is_multi_valued": indicator.is_multi_valued,
+        "details": [
+            {"label": label, "value": format_value(value, unit)} for _key, label, value, unit in indicator.details
+        ],
+        "chart": _chart(indicator),
+    }
+
+
+def _blocks(indicators: list[dict]) -> list[dict]:
+    """A group's indicators in order; consecutive ones without a breakdown share one table of key figures."""
+    blocks: list[dict] = []
+    for indicator in indicators:
+        if indicator["rows"]:
+            blocks.append({"figures": None, "indicator": indicator})
+        elif blocks and blocks[-1]["figures"] is not None:
+            blocks[-1]["figures"].append(indicator)
+        else:
+            blocks.append({"figures": [indicator], "indicator": None})
+    return blocks
+
+
+def _comparison_context(bilan: Bilan) -> dict | None:
+    previous = bilan.previous
+    if previous is None:
+        return None
+    rows = []
+    for indicator in bilan.indicators.values():
+        old = previous.indicators.get(indicator.id)
+        if old is None or (indicator.total is None and old.total is None):
+            continue
+        rows.append(
+            {
+                "id": indicator.id,
+                "label": indicator.label,
+                "current": format_value(indicator.total, indicator.unit),
+                "previous": format_value(old.total, old.unit),
+                "change": format_change(indicator.total, old.total) or "—",
+            }
+        )
+    headline = [i for i in HEADLINE_IDS if i in bilan.indicators and i in previous.indicators]
+    return {
+        "period": period_label(previous.period),
+        "current_heading": short_period_label(bilan.period),
+        "previous_heading": short_period_label(previous.period),
+        "rows": rows,
+        "chart": comparison_svg(bilan, previous, headline) if headline else "",
+    }
+
+
+def bilan_pdf_context(bilan: Bilan) -> dict:
+    """What templates/reporting/pdf/bilan.html shows: every figure already formatted, charts as SVG."""
+    generated_at = bilan.generated_at or timezone.now()
+    if timezone.is_aware(generated_at):
+        generated_at = timezone.localtime(generated_at)
+    title = _("Activity report")
+    if bilan.is_masked:
+        mention = _("Diffusion — masking threshold: %(threshold)s") % {"threshold": bilan.masking_threshold}
+    else:
+        mention = _("Exact figures — internal document, not for diffusion")
+    return {
+        "document_title": f"{title} — {bilan.scope.label}",
+        "document_subtitle": period_label(bilan.period),
+        "header_left": f"{title} — {bilan.scope.label}",
+        "header_right": period_label(bilan.period),
+        "footer_mention": mention,
+        "bilan": bilan,
+        "title": title,
+        "scope_label": bilan.scope.label,
+        "period_label": period_label(bilan.period),
+        "generated_on": date_format(generated_at, "DATE_FORMAT"),
+        "sentences": summary_sentences(bilan),
+        "masking_notice": masking_notice(bilan.masking_threshold) if bilan.is_masked else "",
+        "warnings": list(bilan.warnings),
+        "comparison": _comparison_context(bilan),
+        "groups": [
+            {"letter": letter, "title": title, "blocks": _blocks([_indicator_context(item) for item in items])}
+            for letter, title, items in bilan.groups()
+        ],
+    }
+
+
+def bilan_pdf(bilan: Bilan) -> bytes:
+    return render_pdf("reporting/pdf/bilan.html", bilan_pdf_context(bilan))

@@ -1,0 +1,63 @@
+"""Side effects of reporting: the export journal line, and the bilan kept with a steering committee."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from conventions.models import SteeringCommittee
+from reporting import pdf
+from reporting.bilan import BilanScope, Period, ScopeKind
+from reporting.indicators import civil_year, compute_bilan
+from reporting.masking import DEFAULT_THRESHOLD, mask_bilan
+
+logger = logging.getLogger(__name__)
+
+
+def bilan_export_logged(*, bilan, fmt: str, by) -> None:
+    """One log line per downloaded bilan: who (user id), what scope and period, which format. No figures."""
+    logger.info(
+        "Bilan exported: user=%s scope=%s period=%s/%s format=%s masked=%s",
+        by.pk,
+        bilan.scope.as_argument(),
+        bilan.period.start.isoformat(),
+        bilan.period.end.isoformat(),
+        fmt,
+        bilan.is_masked,
+    )
+
+
+def committee_default_period(committee: SteeringCommittee) -> Period:
+    """A committee presents the last complete civil year before it is held."""
+    return civil_year(committee.held_on.year - 1)
+
+
+def committee_scope(committee: SteeringCommittee) -> BilanScope:
+    """The posts the convention covers: its only post, or its department when it covers several."""
+    convention = committee.convention
+    posts = list(convention.convention_posts.select_related("post", "post__department").order_by("pk")[:2])
+    if len(posts) == 1:
+        post = posts[0].post
+        return BilanScope(ScopeKind.POST, str(post.public_id), f"{post.name} ({post.department.code})")
+    department = convention.department
+    return BilanScope(ScopeKind.DEPARTMENT, department.code, f"{department.name} ({department.code})")
+
+
+@transaction.atomic
+def committee_attach_bilan(*, committee: SteeringCommittee, period: Period, by) -> None:
+    """Generate the diffusion (masked) bilan PDF and keep it with the committee, as generated."""
+    bilan = mask_bilan(compute_bilan(scope=committee_scope(committee), period=period), threshold=DEFAULT_THRESHOLD)
+    content = pdf.bilan_pdf(bilan)
+    old = committee.bilan.name if committee.bilan else None
+    name = f"bilan-copil-{committee.held_on:%Y%m%d}.pdf"
+    committee.bilan.save(name, ContentFile(content), save=False)
+    committee.save(update_fields=["bilan"])
+    if old:
+        transaction.on_commit(lambda: committee.bilan.storage.delete(old))
+    logger.info(
+        "Bilan attached to steering committee %s by user %s (%s to %s)",
+        committee.public_id,
+        by.pk,
+        period.start.isoformat(),
+        period.end.isoformat(),
+    )

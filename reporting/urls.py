@@ -1,0 +1,25 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.bilan, name="bilan"),
+    path("telecharger.<str:fmt>", views.bilan_export, name="bilan_export"),
+    path(
+        "cofinancement/convention/<uuid:public_id>.<str:fmt>",
+        views.convention_summary_export,
+        name="convention_summary_export",
+    ),
+    path(
+        "cofinancement/departement/<str:code>.<str:fmt>",
+        views.department_summary_export,
+        name="department_summary_export",
+    ),
+    path(
+        "conventions/<uuid:public_id>/comites/<uuid:committee_id>/bilan/",
+        views.committee_bilan_generate,
+        name="committee_bilan_generate",
+    ),
+]

@@ -1,0 +1,165 @@
+"""Bilans on screen and as files. Scope → form → computation → response: the figures come from
+``reporting.indicators`` (database aggregates), the files from ``reporting.exports`` and ``reporting.pdf``."""
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conventions.models import Convention, SteeringCommittee
+from conventions.summaries import convention_summary, department_summary
+from organisation import access
+from organisation.access import Action
+from organisation.models import Department
+from reporting import charts, exports, pdf, services
+from reporting.forms import BilanForm
+from reporting.indicators import compute_bilan
+from reporting.masking import mask_bilan
+from reporting.summary import masking_notice, summary_sentences
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+SUMMARY_FORMATS = ("pdf", "xlsx")
+
+
+def _bilan_from_request(request):
+    """The bound form and the bilan it asks for (None when the form is invalid). Out of scope → 404."""
+    access.require(request.scope, Action.VIEW_BILAN)
+    form = BilanForm(request.GET, scope=request.scope)
+    if not form.is_valid():
+        if "scope" in form.errors and request.GET.get("scope"):
+            raise Http404  # a scope the user may not see does not exist for them
+        return form, None
+    bilan = compute_bilan(
+        scope=form.bilan_scope(),
+        period=form.period,
+        include_cofinancing=access.can(request.scope, Action.VIEW_COFINANCING_FIGURES),
+    )
+    if form.masking_threshold is not None:
+        bilan = mask_bilan(bilan, threshold=form.masking_threshold)
+    return form, bilan
+
+
+def bilan(request):
+    form, result = _bilan_from_request(request)
+    context = {"form": form, "bilan": result}
+    if result is not None:
+        previous = result.previous
+        context.update(
+            sections=[
+                (
+                    letter,
+                    title,
+                    [
+                        (
+                            indicator,
+                            charts.breakdown_svg(indicator) if indicator.breakdown else "",
+                            previous.indicators.get(indicator.id) if previous else None,
+                        )
+                        for indicator in indicators
+                    ],
+                )
+                for letter, title, indicators in result.groups()
+            ],
+            summary=summary_sentences(result),
+            masking_notice=masking_notice(result.masking_threshold) if result.is_masked else "",
+            comparison=charts.comparison_svg(result, previous, ["A1", "B1", "B2", "C1", "E1"]) if previous else "",
+            query=request.GET.urlencode(),
+            formats=list(FORMATS),
+        )
+    return render(request, "reporting/bilan_detail.html", context)
+
+
+def bilan_export(request, fmt):
+    if fmt not in FORMATS:
+        raise Http404
+    _form, result = _bilan_from_request(request)
+    if result is None:
+        messages.error(request, _("Correct the scope or the period of the bilan before downloading it."))
+        return redirect(f"{reverse('reporting:bilan')}?{request.GET.urlencode()}")
+    match fmt:
+        case "pdf":
+            content = pdf.bilan_pdf(result)
+        case "csv":
+            content = exports.bilan_csv(result)
+        case "xlsx":
+            content = exports.bilan_xlsx(result)
+        case "json":
+            content = json.dumps(exports.bilan_json(result), ensure_ascii=False, indent=2)
+    services.bilan_export_logged(bilan=result, fmt=fmt, by=request.user)
+    return _attachment(content, fmt, _filename(result, fmt))
+
+
+def _filename(result, fmt) -> str:
+    key = result.scope.key[:8]  # a department code, "national", or the start of a post or unit's public id
+    masked = "-diffusion" if result.is_masked else ""
+    return f"bilan-{result.scope.kind}-{key}-{result.period.start:%Y%m%d}-{result.period.end:%Y%m%d}{masked}.{fmt}"
+
+
+def _attachment(content, fmt, filename) -> HttpResponse:
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---- Cofinancing summaries ----------------------------------------------------------------------
+
+
+def convention_summary_export(request, public_id, fmt):
+    access.require(request.scope, Action.VIEW_CONVENTIONS)
+    if fmt not in SUMMARY_FORMATS:
+        raise Http404
+    convention = get_object_or_404(Convention.objects.visible_to(request.scope), public_id=public_id)
+    summary = convention_summary(convention)
+    export = exports.convention_summary_pdf if fmt == "pdf" else exports.convention_summary_xlsx
+    content = export(summary, convention=convention)
+    return _attachment(content, fmt, f"cofinancement-convention-{str(convention.public_id)[:8]}.{fmt}")
+
+
+def department_summary_export(request, code, fmt):
+    access.require(request.scope, Action.VIEW_CONVENTIONS)
+    if fmt not in SUMMARY_FORMATS:
+        raise Http404
+    department = get_object_or_404(Department.objects.visible_to(request.scope), code=code)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 10:
+        year = today.year
+    summary = department_summary(department=department, scope=request.scope, year=year, today=today)
+    content = exports.department_summary_pdf(summary) if fmt == "pdf" else exports.department_summary_xlsx(summary)
+    return _attachment(content, fmt, f"cofinancement-departement-{department.code}-{year}.{fmt}")
+
+
+# ---- Steering committees ------------------------------------------------------------------------
+
+
+def committee_bilan_generate(request, public_id, committee_id):
+    """Generate the bilan a steering committee is presented and keep the file as generated (POST)."""
+    access.require(request.scope, Action.VIEW_CONVENTIONS)
+    committee = get_object_or_404(
+        SteeringCommittee.objects.visible_to(request.scope).select_related("convention", "convention__department"),
+        convention__public_id=public_id,
+        public_id=committee_id,
+    )
+    access.require(request.scope, Action.MANAGE_CONVENTIONS, on_visible_object=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    period = services.committee_default_period(committee)
+    services.committee_attach_bilan(committee=committee, period=period, by=request.user)
+    messages.success(
+        request,
+        _("The bilan from %(start)s to %(end)s (diffusion version) is attached to the committee.")
+        % {"start": f"{period.start:%d/%m/%Y}", "end": f"{period.end:%d/%m/%Y}"},
+    )
+    return redirect(committee.convention)

@@ -1,0 +1,54 @@
+"""Bilans in the browser: an ISCG reads their post's bilan, a funder downloads the masked PDF."""
+
+import datetime
+import io
+
+from django.utils import timezone
+from pypdf import PdfReader
+
+from accounts.models import User
+from casework.enums import Place
+from demo.data import DEMO_PASSWORD, demo_email
+from tests.browser.conftest import sign_in
+from tests.casework.factories import FollowUpFactory, InterventionFactory
+
+LAST_YEAR = timezone.localdate().year - 1
+
+
+def _activity_last_year(email: str, persons: int) -> None:
+    """A few persons met last year on the post of the demo ISCG."""
+    iscg = User.objects.get(email=email)
+    post = iscg.post_assignments.first().post
+    for index in range(persons):
+        followup = FollowUpFactory(
+            post=post, person__post=post, person__created_by=iscg, opened_on=datetime.date(LAST_YEAR, 2, 1)
+        )
+        starts_at = datetime.datetime(LAST_YEAR, 3, 1 + index, 10, tzinfo=datetime.UTC)
+        InterventionFactory(followup=followup, author=iscg, starts_at=starts_at, place=Place.POLICE_STATION)
+
+
+def test_iscg_reads_the_bilan_of_their_post(demo, page, axe, screenshot):
+    _activity_last_year(demo_email("iscg", "80"), persons=12)
+    sign_in(page, demo_email("iscg", "80"), DEMO_PASSWORD)
+    page.get_by_role("link", name="Bilans").first.click()
+    page.wait_for_load_state("networkidle")
+    main = page.locator("main")
+    assert "Bilan —" in main.inner_text()
+    assert main.locator("#indicator-B1 .iscg-stat").inner_text() == "12"
+    assert main.locator("svg").count() > 3  # charts drawn on the server
+    axe(page)
+    screenshot("bilan-iscg")
+
+
+def test_funder_downloads_the_masked_pdf(demo, page, axe, screenshot):
+    _activity_last_year(demo_email("iscg", "80"), persons=4)
+    sign_in(page, demo_email("funder", "80"), DEMO_PASSWORD)
+    page.get_by_role("link", name="Bilans").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#indicator-B1 .iscg-stat").inner_text() == "< 11"
+    axe(page)
+    screenshot("bilan-funder")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger (PDF)").click()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages)
+    assert "< 11" in text and "Somme (80)" in text

@@ -1,0 +1,365 @@
+"""Each indicator of DOMAIN.md §7.2 against figures computed by hand on a small data set.
+
+Department 80 in 2025 (the scope of most tests):
+- post P covers unit U; post Q (same department) covers unit V; post R is in department 42.
+- p1 (F, born 15/06/1990): follow-ups f1 (victim; conjugal violence, housing) and f1b (both) on P.
+  Held: 20/12/2024 (before the period), 10/03/2025 police station, 02/04/2025 town hall (phone call),
+  01/09/2025 police station (f1b). No-show 01/05/2025.
+- p2 (M, no birth date, age class 18-25, "does not know"): f2 (accused; other intrafamily violence) on P,
+  opened by referral r1. Held 01/06/2025 gendarmerie, closed 01/08/2025 (resolved).
+- p3 (F, born 31/12/2010, known to social services): f3 (victim) on Q. Held 30/12/2025 at home:
+  the day before her 15th birthday, so 11-14. Closed 10/01/2026 (after the period).
+- p4 (anonymous, sex not stated): f4 on P, only a no-show in 2025: not met.
+- p5: f5 on R (department 42): never in department 80's figures.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from casework.enums import (
+    AgeClass,
+    ClosingReason,
+    FollowUpRole,
+    InterventionKind,
+    InterventionStatus,
+    KnownToSocialServices,
+    OrientationStatus,
+    Place,
+    Sex,
+)
+from casework.models import FollowUpReferral
+from conventions import services as convention_services
+from conventions.enums import FundingRuleKind
+from organisation.models import PartnerType
+from referrals.enums import ClosingReason as ReferralClosingReason
+from referrals.enums import Source
+from referrals.models import Problem
+from reporting.bilan import BilanScope, Period, ScopeKind
+from reporting.indicators import civil_year, compute_bilan, resolve_scope
+from tests.accounts.factories import UserFactory
+from tests.casework.factories import AssessmentFactory, FollowUpFactory, InterventionFactory, OrientationFactory
+from tests.conventions.factories import (
+    ConventionFactory,
+    ConventionPostFactory,
+    FunderFactory,
+    PaymentFactory,
+    SteeringCommitteeFactory,
+)
+from tests.organisation.factories import PostFactory, UnitFactory, department
+from tests.referrals.factories import DangerAssessmentFactory, ReferralFactory
+
+YEAR_2025 = civil_year(2025)
+
+
+def at(day: str, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour)))
+
+
+def problems(*codes):
+    return list(Problem.objects.filter(code__in=codes))
+
+
+@pytest.fixture
+def data(db):
+    d80, d42 = department("80"), department("42")
+    u, v, w = UnitFactory(department=d80), UnitFactory(department=d80), UnitFactory(department=d42)
+    p = PostFactory(department=d80, name="Poste P", units=[u])
+    q = PostFactory(department=d80, name="Poste Q", units=[v])
+    r = PostFactory(department=d42, name="Poste R", units=[w])
+    iscg = UserFactory(iscg=True)
+    opened = datetime.date(2024, 12, 1)
+
+    def followup(post, role=FollowUpRole.VICTIM, problem_codes=("violences_conjugales",), **person):
+        return FollowUpFactory(
+            post=post,
+            person__post=post,
+            person__created_by=iscg,
+            person_role=role,
+            opened_on=opened,
+            problems=problems(*problem_codes),
+            **{f"person__{key}": value for key, value in person.items()},
+        )
+
+    f1 = followup(
+        p,
+        problem_codes=("violences_conjugales", "logement"),
+        sex=Sex.FEMALE,
+        birth_date=datetime.date(1990, 6, 15),
+        known_to_social_services=KnownToSocialServices.NO,
+    )
+    p1 = f1.person
+    f1b = FollowUpFactory(post=p, person=p1, created_by=iscg, person_role=FollowUpRole.BOTH, opened_on=opened)
+    f2 = followup(
+        p,
+        role=FollowUpRole.ACCUSED,
+        problem_codes=("violences_intrafamiliales",),
+        sex=Sex.MALE,
+        birth_date=None,
+        age_class=AgeClass.AGE_18_25,
+    )
+    f3 = followup(
+        q, sex=Sex.FEMALE, birth_date=datetime.date(2010, 12, 31), known_to_social_services=KnownToSocialServices.YES
+    )
+    f4 = followup(p, anonymous=True, sex=Sex.UNKNOWN)
+    f5 = followup(r)
+
+    def held(fu, day, place=Place.POLICE_STATION, kind=InterventionKind.INTERVIEW, status=InterventionStatus.DONE):
+        return InterventionFactory(followup=fu, author=iscg, starts_at=at(day), place=place, kind=kind, status=status)
+
+    held(f1, "2024-12-20")
+    held(f1, "2025-03-10")
+    held(f1, "2025-04-02", place=Place.TOWN_HALL, kind=InterventionKind.PHONE_CALL)
+    held(f1, "2025-05-01", status=InterventionStatus.NO_SHOW)
+    held(f1b, "2025-09-01")
+    held(f2, "2025-06-01", place=Place.GENDARMERIE)
+    held(f3, "2025-12-30", place=Place.HOME)
+    held(f4, "2025-02-02", status=InterventionStatus.NO_SHOW)
+    held(f5, "2025-03-03")
+    held(f1, "2026-01-05")  # after the period
+    f2.closed_on, f2.closing_reason = datetime.date(2025, 8, 1), ClosingReason.RESOLVED
+    f2.save()
+    f3.closed_on, f3.closing_reason = datetime.date(2026, 1, 10), ClosingReason.MOVED
+    f3.save()
+
+    # Referrals of unit U (covered by P): r1 taken up (f2) two days before its first interview,
+    # r2 still waiting at the end of 2025, r3 closed (unreachable), r4 withdrawn, r5 of 2024.
+    r1 = ReferralFactory(unit=u, referred_at=at("2025-05-30"), taken_up=True, taken_up_at=at("2025-05-30", 12))
+    FollowUpReferral.objects.create(followup=f2, referral=r1, linked_by=iscg)
+    ReferralFactory(
+        unit=u, referred_at=at("2025-11-20"), source=Source.LOGBOOK, received=True, received_at=at("2025-11-21")
+    )
+    ReferralFactory(
+        unit=u,
+        referred_at=at("2025-06-20"),
+        closed=True,
+        closed_at=at("2025-07-01"),
+        closing_reason=ReferralClosingReason.UNREACHABLE,
+    )
+    ReferralFactory(unit=u, referred_at=at("2025-03-01"), withdrawn=True, withdrawn_at=at("2025-03-01", 11))
+    ReferralFactory(unit=u, referred_at=at("2024-10-01"), taken_up=True, taken_up_at=at("2024-10-02"))
+    ReferralFactory(unit=w, referred_at=at("2025-04-01"))  # department 42
+    DangerAssessmentFactory(referral=r1, yes=12, filled_at=at("2025-05-30"))
+
+    AssessmentFactory(
+        followup=f1, assessed_on=datetime.date(2025, 3, 15), very_serious_danger=True, children_exposed=2
+    )
+    AssessmentFactory(followup=f3, assessed_on=datetime.date(2025, 12, 30), children_exposed=0)
+
+    cidff, ccas = PartnerType.objects.get(code="cidff"), PartnerType.objects.get(code="ccas")
+    OrientationFactory(
+        followup=f1,
+        oriented_on=datetime.date(2025, 4, 10),
+        partner_type=cidff,
+        status=OrientationStatus.DONE,
+        outcome_on=datetime.date(2025, 5, 1),
+    )
+    OrientationFactory(followup=f2, oriented_on=datetime.date(2025, 6, 5), partner_type=ccas)
+    OrientationFactory(followup=f2, oriented_on=datetime.date(2025, 6, 6), concern_report=True)
+    OrientationFactory(followup=f1, oriented_on=datetime.date(2024, 12, 1), partner_type=cidff)
+
+    # A convention covering P (1 FTE, 40 000 € in 2025) and Q (0.5 FTE, 20 000 €): the State pays 50 %,
+    # the Département the balance; the State paid 15 000 € in 2025.
+    convention = ConventionFactory(
+        department=d80, starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2026, 12, 31)
+    )
+    cp = ConventionPostFactory(convention=convention, post=p, fte_share=Decimal("1.00"))
+    cq = ConventionPostFactory(convention=convention, post=q, fte_share=Decimal("1.00"))
+    state = FunderFactory(department=d80, state=True, name="Préfecture de la Somme")
+    departement = FunderFactory(department=d80, departement=True, name="Département de la Somme")
+    convention_services.funding_rules_set_for_year(
+        convention=convention,
+        year=2025,
+        expected_version=convention.version,
+        costs={
+            cp.pk: convention_services.CostData(salary_cents=40_000_00),
+            cq.pk: convention_services.CostData(salary_cents=20_000_00),
+        },
+        rules=[
+            convention_services.RuleData(funder=state, kind=FundingRuleKind.PERCENT_OF_COST, percent=Decimal(50)),
+            convention_services.RuleData(funder=departement, kind=FundingRuleKind.BALANCE, rank=1),
+        ],
+    )
+    PaymentFactory(convention=convention, funder=state, amount_cents=15_000_00, dated_on=datetime.date(2025, 7, 1))
+    SteeringCommitteeFactory(convention=convention, held_on=datetime.date(2025, 11, 5))
+    SteeringCommitteeFactory(convention=convention, held_on=datetime.date(2026, 2, 5))
+    return {"p": p, "q": q, "u": u, "d80": d80, "state": state, "departement": departement}
+
+
+def scope_of(kind, key):
+    return BilanScope(kind, str(key), "test")
+
+
+def department_bilan(**kwargs):
+    return compute_bilan(scope=scope_of(ScopeKind.DEPARTMENT, "80"), period=YEAR_2025, **kwargs)
+
+
+def values(indicator) -> dict:
+    return {cell.key: cell.value for cell in indicator.breakdown}
+
+
+def test_referral_indicators_count_received_closed_and_waiting(data):
+    bilan = compute_bilan(scope=scope_of(ScopeKind.POST, data["p"].public_id), period=YEAR_2025)
+    a = bilan.indicators
+    assert a["A1"].total == 3  # r1, r2, r3: the withdrawn one and the 2024 one do not count
+    assert values(a["A1"]) == {str(data["u"].public_id): 3}
+    assert values(a["A2"])["complaint"] == 2 and values(a["A2"])["logbook"] == 1 and values(a["A2"])["other"] == 0
+    assert a["A3"].total == 1 and values(a["A3"])["unreachable"] == 1 and values(a["A3"])["duplicate"] == 0
+    assert a["A4"].total == 2.0  # 30/05 10:00 → 01/06 10:00
+    details = {key: value for key, _label, value, _unit in a["A4"].details}
+    assert details == {"referrals_with_intervention": 1, "waiting_at_end": 1}
+
+
+def test_persons_met_count_once_with_attributes_at_first_held_intervention(data):
+    b = department_bilan().indicators
+    assert b["B1"].total == 3  # p1 (two follow-ups) once, p2, p3; p4 only missed an appointment
+    assert b["B2"].total == 2  # p1 was first met in 2024
+    assert values(b["B3"]) == {Sex.FEMALE: 2, Sex.MALE: 1, Sex.OTHER: 0, Sex.UNKNOWN: 0}
+    ages = values(b["B4"])
+    assert ages[AgeClass.AGE_26_40] == 1  # 34 on 10/03/2025
+    assert ages[AgeClass.AGE_18_25] == 1  # recorded age class, no birth date
+    assert ages[AgeClass.AGE_11_14] == 1  # 14 on 30/12/2025, 15 the next day
+    assert sum(ages.values()) == 3 and ages[AgeClass.UNKNOWN] == 0
+    # Role of the follow-up of the first held intervention of the period (f1: victim, not f1b: both).
+    assert values(b["B5"]) == {
+        FollowUpRole.VICTIM: 2,
+        FollowUpRole.ACCUSED: 1,
+        FollowUpRole.BOTH: 0,
+        FollowUpRole.OTHER: 0,
+    }
+    assert b["B3"].breakdown[0].percent == 66.7
+    assert "3" in b["B3"].denominator_label
+
+
+def test_multi_valued_problems_and_places_count_a_person_once_per_value(data):
+    b = department_bilan().indicators
+    problems_met = values(b["B6"])
+    assert problems_met["violences_conjugales"] == 2  # p1 (both follow-ups: once) and p3
+    assert problems_met["logement"] == 1 and problems_met["violences_intrafamiliales"] == 1
+    assert problems_met["unknown"] == 0
+    assert b["B6"].is_multi_valued
+    places = values(b["B9"])
+    assert places == {
+        Place.POLICE_STATION: 1,
+        Place.GENDARMERIE: 1,
+        Place.TOWN_HALL: 1,
+        Place.HOME: 1,
+        Place.OUTSIDE: 0,
+        Place.REMOTE: 0,
+    }
+    assert sum(places.values()) == 4 > b["B9"].total == 3
+
+
+def test_known_to_social_services_and_children_exposed(data):
+    b = department_bilan().indicators
+    assert values(b["B7"]) == {"yes": 1, "no": 1, "unknown": 1}
+    assert {key: value for key, _label, value, _unit in b["B7"].details} == {"share_unknown": 33.3}
+    assert b["B8"].total == 2 and values(b["B8"]) == {"persons_with_children_exposed": 1}
+
+
+def test_interventions_exclude_no_shows_from_held(data):
+    c = department_bilan().indicators
+    assert c["C1"].total == 5
+    assert values(c["C1"])[InterventionKind.INTERVIEW] == 4 and values(c["C1"])[InterventionKind.PHONE_CALL] == 1
+    assert values(c["C2"]) == {
+        InterventionStatus.DONE: 5,
+        InterventionStatus.NO_SHOW: 2,
+        InterventionStatus.CANCELLED: 0,
+    }
+    assert values(c["C3"])[Place.POLICE_STATION] == 2 and values(c["C3"])[Place.HOME] == 1
+    details = {key: value for key, _label, value, _unit in c["C4"].details}
+    assert details == {"mean": 1.67, "median": 1}  # 3, 1 and 1 held interventions
+
+
+def test_danger_indicators(data):
+    d = department_bilan().indicators
+    assert d["D1"].total == 1  # p2: a grid with the referral of f2
+    assert d["D2"].total == 2  # p2 (danger caractérisé), p1 (très grand danger)
+    assert values(d["D2"]) == {"grid_danger": 1, "very_serious_danger": 1}
+
+
+def test_orientations_and_child_protection_counted_apart(data):
+    e = department_bilan().indicators
+    assert e["E1"].total == 2 and values(e["E1"])["cidff"] == 1 and values(e["E1"])["ccas"] == 1
+    assert values(e["E2"])[OrientationStatus.DONE] == 1 and values(e["E2"])[OrientationStatus.PROPOSED] == 1
+    assert e["E3"].total == 2
+    assert e["E4"].total == 1 and values(e["E4"]) == {"concern_report": 1, "prosecutor_report": 0}
+
+
+def test_followup_indicators(data):
+    f = department_bilan().indicators
+    assert f["F1"].total == 1 and values(f["F1"])[ClosingReason.RESOLVED] == 1
+    details = {key: value for key, _label, value, _unit in f["F2"].details}
+    assert details == {"measured": 1, "mean_days": 61.0, "median_days": 61.0, "mean_months": 2.0, "median_months": 2.0}
+    assert f["F3"].total == 4  # f1, f1b, f3 (closed in 2026) and f4; f2 closed in August
+    assert f["G1"].total == 1  # the committee of 5 November 2025, not the one of 2026
+
+
+def test_cofinancing_prorated_by_days_and_shared_by_post(data):
+    i = department_bilan().indicators
+    assert i["I3"].total == 60_000_00
+    committed = values(i["I1"])
+    assert committed == {str(data["state"].public_id): 30_000_00, str(data["departement"].public_id): 30_000_00}
+    assert values(i["I2"])[str(data["state"].public_id)] == 15_000_00
+    assert i["I4"].total == 20_000_00  # 60 000 € for 3 persons met
+    assert i["G1"].total == 1
+    # The post P: two thirds of the cost and of each funder's share.
+    p = compute_bilan(scope=scope_of(ScopeKind.POST, data["p"].public_id), period=YEAR_2025).indicators
+    assert p["I3"].total == 40_000_00
+    assert values(p["I1"])[str(data["state"].public_id)] == 20_000_00
+    assert values(p["I2"])[str(data["state"].public_id)] == 10_000_00
+    # Half of 2025: half of the year's commitments.
+    half = compute_bilan(
+        scope=scope_of(ScopeKind.DEPARTMENT, "80"),
+        period=Period(datetime.date(2025, 1, 1), datetime.date(2025, 7, 1)),  # 182 of 365 days
+    ).indicators
+    assert half["I3"].total == round(60_000_00 * 182 / 365)
+
+
+def test_cofinancing_left_out_on_request(data):
+    bilan = department_bilan(include_cofinancing=False)
+    assert not {"I1", "I2", "I3", "I4"} & set(bilan.indicators)
+
+
+def test_previous_period_is_computed_for_comparison(data):
+    bilan = department_bilan()
+    assert bilan.previous.period == civil_year(2024)
+    assert bilan.previous.indicators["B1"].total == 1  # p1 on 20/12/2024
+    assert bilan.previous.previous is None
+
+
+def test_other_department_and_unit_scopes(data):
+    b42 = compute_bilan(scope=scope_of(ScopeKind.DEPARTMENT, "42"), period=YEAR_2025).indicators
+    assert b42["B1"].total == 1 and b42["A1"].total == 1
+    unit = compute_bilan(scope=scope_of(ScopeKind.UNIT, data["u"].public_id), period=YEAR_2025).indicators
+    assert unit["A1"].total == 3
+    assert unit["B1"].total == 1  # p2: the only person whose follow-up came from a referral of U
+    assert "I1" not in unit  # units are not funded
+    national = compute_bilan(scope=BilanScope(ScopeKind.NATIONAL, "national", "France"), period=YEAR_2025)
+    assert national.indicators["B1"].total == 4
+
+
+def test_resolve_scope_reads_every_form_and_refuses_others(data):
+    assert resolve_scope("department:80").label == "Somme (80)"
+    assert resolve_scope(f"post:{data['p'].public_id}").kind == ScopeKind.POST
+    assert resolve_scope("national").kind == ScopeKind.NATIONAL
+    for wrong in ("department:00", "post:not-a-uuid", "planet:earth", ""):
+        with pytest.raises(ValueError):
+            resolve_scope(wrong)
+
+
+def test_bilan_query_count_does_not_grow_with_the_data(data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(100) as small:
+        department_bilan()
+    iscg = UserFactory(iscg=True)
+    for index in range(10):
+        fu = FollowUpFactory(
+            post=data["p"], person__post=data["p"], person__created_by=iscg, opened_on=datetime.date(2025, 1, 1)
+        )
+        InterventionFactory(followup=fu, author=iscg, starts_at=at(f"2025-02-{index + 1:02d}"))
+        OrientationFactory(followup=fu, oriented_on=datetime.date(2025, 2, 10))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        bilan = department_bilan()
+    assert bilan.indicators["B1"].total == 13

@@ -1,0 +1,106 @@
+"""Masking of small counts (DOMAIN.md §7.3), on bilans built by hand."""
+
+import datetime
+
+import pytest
+
+from reporting.bilan import SECONDARY_MASK, Bilan, BilanScope, Cell, Indicator, Period, ScopeKind, Unit
+from reporting.masking import mask_bilan
+
+PERIOD = Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+SCOPE = BilanScope(ScopeKind.DEPARTMENT, "80", "Somme (80)")
+
+
+def cells(**counts):
+    total = sum(counts.values())
+    return tuple(
+        Cell(key, key, value, round(100 * value / total, 1) if total else None) for key, value in counts.items()
+    )
+
+
+def bilan(*indicators, previous=None):
+    return Bilan(SCOPE, PERIOD, {indicator.id: indicator for indicator in indicators}, previous=previous)
+
+
+def by_key(indicator):
+    return {cell.key: (cell.value, cell.percent) for cell in indicator.breakdown}
+
+
+def test_counts_of_persons_from_1_to_10_are_masked_and_zeros_stay():
+    sex = Indicator("B3", "Sexe", Unit.PERSONS, 40, cells(f=25, m=3, other=0, unknown=12))
+    masked = mask_bilan(bilan(sex), threshold=11).indicators["B3"]
+    assert masked.total == 40
+    assert by_key(masked)["m"] == ("< 11", None)
+    assert by_key(masked)["other"] == (0, 0.0)
+
+
+def test_a_single_masked_cell_of_a_partition_hides_the_next_smallest():
+    sex = Indicator("B3", "Sexe", Unit.PERSONS, 40, cells(f=25, m=3, other=0, unknown=12))
+    masked = by_key(mask_bilan(bilan(sex), threshold=11).indicators["B3"])
+    # m could be recomputed as 40 − 25 − 12: the smallest other non-zero cell (12) is hidden too.
+    assert masked["unknown"] == (SECONDARY_MASK, None)
+    assert masked["f"] == (25, 62.5)
+    visible = [value for value, _ in masked.values() if isinstance(value, int)]
+    assert 40 - sum(visible) == 3 + 12  # what is left is the sum of two hidden cells, not one of them
+
+
+def test_two_masked_cells_need_no_secondary_suppression():
+    ages = Indicator("B4", "Âge", Unit.PERSONS, 30, cells(a=4, b=6, c=20))
+    masked = by_key(mask_bilan(bilan(ages), threshold=11).indicators["B4"])
+    assert masked == {"a": ("< 11", None), "b": ("< 11", None), "c": (20, 66.7)}
+
+
+def test_a_masked_total_suppresses_every_percentage():
+    roles = Indicator("B5", "Rôle", Unit.PERSONS, 8, cells(victim=8, accused=0))
+    masked = mask_bilan(bilan(roles), threshold=11).indicators["B5"]
+    assert masked.total == "< 11"
+    assert by_key(masked) == {"victim": ("< 11", None), "accused": (0, None)}
+
+
+def test_multi_valued_breakdowns_are_masked_without_secondary_suppression():
+    places = Indicator("B9", "Lieux", Unit.PERSONS, 40, cells(police=30, home=5, remote=22), is_multi_valued=True)
+    masked = by_key(mask_bilan(bilan(places), threshold=11).indicators["B9"])
+    assert masked["home"] == ("< 11", None) and masked["police"][0] == 30 and masked["remote"][0] == 22
+
+
+def test_counts_of_interventions_referrals_and_money_stay_exact():
+    held = Indicator("C1", "Interventions", Unit.INTERVENTIONS, 5, cells(interview=4, phone=1))
+    referrals = Indicator("A1", "Saisines", Unit.REFERRALS, 3, cells(unit=3))
+    cost = Indicator("I3", "Coût", Unit.CENTS, 5)
+    masked = mask_bilan(bilan(held, referrals, cost), threshold=11).indicators
+    assert masked["C1"] == held and masked["A1"] == referrals and masked["I3"] == cost
+
+
+def test_figures_derived_from_a_masked_number_of_persons_are_hidden():
+    result = mask_bilan(
+        bilan(
+            Indicator("B1", "Personnes", Unit.PERSONS, 7),
+            Indicator("C4", "Par personne", Unit.RATIO, 2.5, details=(("mean", "Moyenne", 2.5, Unit.RATIO),)),
+            Indicator("I4", "Coût par personne", Unit.CENTS, 10_000_00),
+            Indicator(
+                "B7",
+                "Connues",
+                Unit.PERSONS,
+                7,
+                cells(yes=2, no=5),
+                details=(("share_unknown", "Part", 71.4, Unit.RATIO),),
+            ),
+        ),
+        threshold=11,
+    ).indicators
+    assert result["C4"].total == SECONDARY_MASK and result["C4"].details[0][2] == SECONDARY_MASK
+    assert result["I4"].total == SECONDARY_MASK
+    assert result["B7"].details[0][2] == SECONDARY_MASK
+
+
+def test_threshold_is_configurable_and_the_previous_period_is_masked_too():
+    previous = bilan(Indicator("B1", "Personnes", Unit.PERSONS, 12))
+    result = mask_bilan(bilan(Indicator("B1", "Personnes", Unit.PERSONS, 12), previous=previous), threshold=20)
+    assert result.masking_threshold == 20 and result.is_masked
+    assert result.indicators["B1"].total == "< 20"
+    assert result.previous.indicators["B1"].total == "< 20"
+
+
+def test_threshold_below_one_is_refused():
+    with pytest.raises(ValueError):
+        mask_bilan(bilan(), threshold=0)
