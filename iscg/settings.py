@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "casework",
     "conventions",
     "reporting",
+    "imports",
     "demo",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("suivis/", include("casework.urls")),
     path("conventions/", include("conventions.urls")),
     path("bilans/", include("reporting.urls")),
+    path("imports/", include("imports.urls")),
     path("", include(public_pages)),
     path("admin/", admin.site.urls),
 ]

@@ -212,6 +212,21 @@ def bilan_department_q(scope: Scope, path: str = "pk") -> Q:
     return NOTHING
 
 
+# ---- Activity imports ---------------------------------------------------------------------------
+# Bringing history in from spreadsheets: an ISCG imports into the posts they hold, a coordinator into
+# any post of their departments. Nobody else sees import batches (not even the admin: person-level).
+
+
+def import_batch_q(scope: Scope, prefix: str = "") -> Q:
+    """Import batches: by post for the ISCG, by department for coordinators."""
+    match scope.role:
+        case Role.ISCG:
+            return _in(f"{prefix}post", scope.post_ids)
+        case Role.COORDINATOR:
+            return _in(f"{prefix}post__department", scope.department_ids)
+    return NOTHING
+
+
 # ---- Staff accounts -----------------------------------------------------------------------------
 # Coordinators manage the accounts attached to their departments: by department (coordinators,
 # funders), by unit (police) or by post assignment (ISCG). Callers add .distinct().
@@ -260,12 +275,16 @@ class Action(StrEnum):
     VIEW_EXACT_FIGURES = "bilan.view_exact"
     VIEW_NATIONAL_BILAN = "bilan.view_national"
     VIEW_COFINANCING_FIGURES = "bilan.view_cofinancing"
+    # Imports (history brought in from spreadsheets): person-level writes, ISCG and coordinators only.
+    IMPORT_ACTIVITY = "import.activity"
 
 
 # Grid answers are among the most sensitive data (DOMAIN.md §5): the ISCG's only, not even the admin's.
 ISCG_ONLY_ACTIONS = frozenset({Action.VIEW_DANGER_GRID})
 # Person-level casework: not even the admin reads it (DOMAIN.md §2: the admin has the Django admin).
-CASEWORK_ACTIONS = frozenset({Action.VIEW_CASEWORK, Action.MANAGE_CASEWORK, Action.LIST_DEPARTMENT_FOLLOWUPS})
+CASEWORK_ACTIONS = frozenset(
+    {Action.VIEW_CASEWORK, Action.MANAGE_CASEWORK, Action.LIST_DEPARTMENT_FOLLOWUPS, Action.IMPORT_ACTIVITY}
+)
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {
@@ -289,6 +308,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_CASEWORK,
             Action.VIEW_BILAN,
             Action.VIEW_EXACT_FIGURES,
+            Action.IMPORT_ACTIVITY,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -305,6 +325,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_BILAN,
             Action.VIEW_EXACT_FIGURES,
             Action.VIEW_COFINANCING_FIGURES,
+            Action.IMPORT_ACTIVITY,
         }
     ),
     Role.FUNDER: frozenset(

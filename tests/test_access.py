@@ -109,6 +109,15 @@ MATRIX = [
     ("casework:intervention_create", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
     ("casework:assessment_create", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
     ("casework:orientation_create", {"public_id": "a.followup.public_id"}, expect(iscg_a=200)),
+    # Imports
+    # ISCG into their posts, coordinators into their departments' posts; no batch exists in the world
+    # (tests/imports/test_views.py checks real batches persona by persona); confirm and cancel are POST only.
+    ("imports:batch_list", {}, expect(iscg_a=200, coordinator_a=200, iscg_b=200, coordinator_b=200)),
+    ("imports:upload", {}, expect(iscg_a=200, coordinator_a=200, iscg_b=200, coordinator_b=200)),
+    ("imports:template", {"fmt": "=xlsx"}, expect(iscg_a=200, coordinator_a=200, iscg_b=200, coordinator_b=200)),
+    ("imports:batch_detail", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect(404)),
+    ("imports:batch_confirm", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect(405)),
+    ("imports:batch_cancel", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect(405)),
 ]  # fmt: skip
 
 IGNORED_NAMESPACES = {"admin"}

@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordType(models.TextChoices):
+    """One sheet of the import format = one record type (docs/import.md)."""
+
+    PERSON = "person", _("Person")
+    REFERRAL = "referral", _("Referral")
+    FOLLOWUP = "followup", _("Follow-up")
+    INTERVENTION = "intervention", _("Intervention")
+    ORIENTATION = "orientation", _("Orientation")
+    TRANSMISSION = "transmission", _("Child-protection transmission")
+
+
+# The casework object each record type points to (ImportedRecord has one nullable FK per target).
+TARGET_FIELD = {
+    RecordType.PERSON: "person",
+    RecordType.REFERRAL: "referral",
+    RecordType.FOLLOWUP: "followup",
+    RecordType.INTERVENTION: "intervention",
+    RecordType.ORIENTATION: "orientation",
+    RecordType.TRANSMISSION: "orientation",
+}
+
+
+class BatchStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+    IMPORTED = "imported", _("Imported")
+    CANCELLED = "cancelled", _("Cancelled")

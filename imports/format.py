@@ -1,0 +1,347 @@
+"""The import format (docs/import.md): one sheet per record type, French column headers, and the
+vocabularies of each enumerated column. The headers and sheet names are part of the file format,
+not of the UI: they are plain French strings, the same whatever the language of the page.
+
+Enumerations are accepted as their code, their French label (from the translation catalogue) or a
+few usual spellings, case- and accent-insensitive (``casework.normalise.normalise_text``).
+"""
+
+import functools
+from dataclasses import dataclass
+
+from django.utils import translation
+
+from casework.enums import (
+    AgeClass,
+    ClosingReason,
+    FollowUpRole,
+    InterventionKind,
+    InterventionStatus,
+    KnownToSocialServices,
+    OrientationKind,
+    OrientationStatus,
+    Place,
+    Sex,
+)
+from casework.normalise import normalise_text
+from imports.enums import RecordType
+from referrals.enums import ClosingReason as ReferralClosingReason
+from referrals.enums import PersonRole, Source, Status, Urgency
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the name the parser uses
+    header: str  # the French header of the file
+    required: bool = False
+    help: str = ""  # one line for docs/import.md and the template's "aide" sheet
+
+
+@dataclass(frozen=True)
+class Sheet:
+    record_type: str
+    name: str  # the sheet name in the XLSX, the file name (without .csv) in a zip
+    columns: tuple[Column, ...]
+
+    def column(self, key: str) -> Column:
+        return next(column for column in self.columns if column.key == key)
+
+
+ID = Column("external_id", "identifiant", True, "Identifiant choisi par le service, unique dans la feuille.")
+AUTO_ID = Column(
+    "external_id",
+    "identifiant",
+    False,
+    "Facultatif ; sans identifiant, une ligne identique d'un nouvel envoi n'est pas réimportée.",
+)
+DATE_HELP = "jj/mm/aaaa ou aaaa-mm-jj"
+TIME_HELP = "hh:mm (midi si vide)"
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        RecordType.PERSON,
+        "personnes",
+        (
+            ID,
+            Column("sex", "sexe", False, "F, M, autre ou non renseigné"),
+            Column("birth_year", "année de naissance", False, "aaaa ; sinon la classe d'âge"),
+            Column("age_class", "classe d'âge", False, "0-10, 11-14, 15-17, 18-25, 26-40, 41-60, 61-74, 75 et plus"),
+            Column("is_anonymous", "anonyme", False, "oui / non (aucun nom n'est jamais importé)"),
+            Column("known_to_social_services", "connu des services sociaux", False, "oui / non / ne sait pas"),
+        ),
+    ),
+    Sheet(
+        RecordType.REFERRAL,
+        "saisines",
+        (
+            ID,
+            Column("date", "date", True, DATE_HELP),
+            Column("time", "heure", False, TIME_HELP),
+            Column("unit", "unité", True, "Nom d'une unité couverte par le poste"),
+            Column(
+                "source",
+                "canal",
+                True,
+                "plainte, main courante, intervention, repérage, partenaire, venue spontanée, autre",
+            ),
+            Column("urgency", "urgence", False, "immédiate, sous 48 h, normale (par défaut)"),
+            Column("status", "statut", True, "reçue, prise en charge, clôturée sans suivi, retirée, transmise"),
+            Column("status_date", "date du statut", False, DATE_HELP + " (la date de la saisine si vide)"),
+            Column("status_time", "heure du statut", False, TIME_HELP),
+            Column("closing_reason", "motif de clôture", False, "Pour une saisine clôturée sans suivi"),
+            Column("persons", "personnes", False, "identifiant:rôle, séparés par « | » (ex. P1:victime | P2:enfant)"),
+            Column("followup", "suivi", False, "Identifiant du suivi qui l'a prise en charge"),
+        ),
+    ),
+    Sheet(
+        RecordType.FOLLOWUP,
+        "suivis",
+        (
+            ID,
+            Column("person", "personne", True, "Identifiant de la feuille « personnes »"),
+            Column("opened_on", "ouvert le", True, DATE_HELP),
+            Column("closed_on", "clos le", False, DATE_HELP),
+            Column("closing_reason", "motif de clôture", False, "Obligatoire si le suivi est clos"),
+            Column("person_role", "rôle", False, "victime (par défaut), mis en cause, les deux, autre"),
+            Column("problems", "problématiques", False, "Codes ou libellés, séparés par « | »"),
+        ),
+    ),
+    Sheet(
+        RecordType.INTERVENTION,
+        "interventions",
+        (
+            AUTO_ID,
+            Column("followup", "suivi", True, "Identifiant de la feuille « suivis »"),
+            Column("date", "date", True, DATE_HELP),
+            Column("time", "heure", False, TIME_HELP),
+            Column("duration", "durée (minutes)", False, "1 à 720 ; 30 par défaut"),
+            Column(
+                "kind",
+                "type",
+                True,
+                "entretien, appel téléphonique, accompagnement, visite à domicile, écrit, contact avec un tiers",
+            ),
+            Column(
+                "place",
+                "lieu",
+                True,
+                "commissariat, brigade, mairie / CCAS, domicile, autre lieu extérieur, à distance",
+            ),
+            Column("status", "statut", True, "réalisé, non honoré, annulé, planifié"),
+        ),
+    ),
+    Sheet(
+        RecordType.ORIENTATION,
+        "orientations",
+        (
+            AUTO_ID,
+            Column("followup", "suivi", True, "Identifiant de la feuille « suivis »"),
+            Column("date", "date", True, DATE_HELP),
+            Column("partner_type", "type de partenaire", False, "Code ou libellé ; ou le nom d'un partenaire"),
+            Column("partner", "partenaire", False, "Nom exact d'un partenaire de l'annuaire du département"),
+            Column(
+                "status",
+                "statut",
+                True,
+                "proposée, acceptée, réalisée, refusée par la personne, refusée par le partenaire, sans nouvelles",
+            ),
+            Column("outcome_on", "date du résultat", False, DATE_HELP + " (la date de l'orientation si vide)"),
+        ),
+    ),
+    Sheet(
+        RecordType.TRANSMISSION,
+        "transmissions",
+        (
+            AUTO_ID,
+            Column("followup", "suivi", True, "Identifiant de la feuille « suivis »"),
+            Column("date", "date", True, DATE_HELP),
+            Column("kind", "nature", True, "information préoccupante (CRIP) ou signalement au procureur"),
+            Column("recipient", "destinataire", False, "CRIP du département ou Procureur de la République par défaut"),
+            Column("status", "statut", False, "proposée (par défaut), réalisée…"),
+            Column("outcome_on", "date du résultat", False, DATE_HELP),
+        ),
+    ),
+)
+SHEETS_BY_TYPE = {sheet.record_type: sheet for sheet in SHEETS}
+# The order records are created in (and deleted in reverse): each refers only to earlier ones.
+CREATION_ORDER = (
+    RecordType.PERSON,
+    RecordType.FOLLOWUP,
+    RecordType.REFERRAL,
+    RecordType.INTERVENTION,
+    RecordType.ORIENTATION,
+    RecordType.TRANSMISSION,
+)
+
+LIST_SEPARATORS = ("|", ";", "\n")
+DEFAULT_RECIPIENTS = {
+    OrientationKind.CONCERN_REPORT: "CRIP du département",
+    OrientationKind.PROSECUTOR_REPORT: "Procureur de la République",
+}
+
+
+def sheet_for_name(name: str) -> Sheet | None:
+    """The sheet a tab or a CSV file name stands for ("Suivis", "suivis.csv", "02 - suivis"…)."""
+    key = normalise_text(name.rsplit(".", 1)[0] if name.lower().endswith(".csv") else name)
+    for sheet in SHEETS:
+        if key == sheet.name or key.endswith(" " + sheet.name):
+            return sheet
+    return None
+
+
+# ---- Vocabularies -------------------------------------------------------------------------------
+
+YES = "yes"
+NO = "no"
+
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "sex": {
+        Sex.FEMALE: ("femme", "feminin", "f", "fille"),
+        Sex.MALE: ("homme", "masculin", "m", "h", "garcon"),
+        Sex.OTHER: ("autre",),
+        Sex.UNKNOWN: ("non renseigne", "nr", "inconnu", "ne sait pas"),
+    },
+    "boolean": {YES: ("oui", "o", "vrai", "1", "x"), NO: ("non", "n", "faux", "0")},
+    "known_to_social_services": {
+        KnownToSocialServices.YES: ("oui", "connu", "connue", "o"),
+        KnownToSocialServices.NO: ("non", "inconnu", "inconnue", "n"),
+        KnownToSocialServices.UNKNOWN: ("ne sait pas", "nsp", "non renseigne"),
+    },
+    "age_class": {
+        AgeClass.AGE_0_10: ("0 10", "0 a 10"),
+        AgeClass.AGE_11_14: ("11 14", "11 a 14"),
+        AgeClass.AGE_15_17: ("15 17", "15 a 17"),
+        AgeClass.AGE_18_25: ("18 25", "18 a 25"),
+        AgeClass.AGE_26_40: ("26 40", "26 a 40"),
+        AgeClass.AGE_41_60: ("41 60", "41 a 60"),
+        AgeClass.AGE_61_74: ("61 74", "61 a 74"),
+        AgeClass.AGE_75_PLUS: ("75 et plus", "75", "75 ans et plus", "plus de 75"),
+        AgeClass.UNKNOWN: ("non renseigne", "nr", "inconnu"),
+    },
+    "source": {
+        Source.COMPLAINT: ("plainte",),
+        Source.LOGBOOK: ("main courante", "mc"),
+        Source.CALL_OUT: ("intervention", "intervention a domicile", "intervention sur la voie publique"),
+        Source.SCREENING: ("reperage", "reperage par l iscg"),
+        Source.PARTNER: ("partenaire", "service social", "service social ou partenaire"),
+        Source.SELF_REFERRAL: ("venue spontanee", "appel spontane", "venue ou appel spontane", "spontane"),
+        Source.OTHER: ("autre",),
+    },
+    "urgency": {
+        Urgency.IMMEDIATE: ("immediate", "urgent", "urgente"),
+        Urgency.WITHIN_48H: ("sous 48 h", "sous 48h", "48h", "48 h"),
+        Urgency.NORMAL: ("normale", "normal"),
+    },
+    "referral_status": {
+        Status.SUBMITTED: ("transmise", "deposee", "envoyee"),
+        Status.RECEIVED: ("recue",),
+        Status.TAKEN_UP: ("prise en charge", "pec"),
+        Status.CLOSED: ("cloturee", "cloturee sans suivi", "close", "classee"),
+        Status.WITHDRAWN: ("retiree",),
+    },
+    "referral_closing_reason": {
+        ReferralClosingReason.UNREACHABLE: ("injoignable", "personne injoignable"),
+        ReferralClosingReason.REFUSED: ("refus", "refus de la personne"),
+        ReferralClosingReason.OUT_OF_SCOPE: ("hors champ",),
+        ReferralClosingReason.REDIRECTED: ("reorientee", "reorientee sans contact"),
+        ReferralClosingReason.DUPLICATE: ("doublon",),
+    },
+    "person_role": {
+        PersonRole.VICTIM: ("victime",),
+        PersonRole.ACCUSED: ("mis en cause", "mise en cause", "auteur", "auteure"),
+        PersonRole.WITNESS: ("temoin",),
+        PersonRole.HOUSEHOLD_CHILD: ("enfant", "enfant du foyer"),
+        PersonRole.OTHER: ("autre",),
+    },
+    "followup_role": {
+        FollowUpRole.VICTIM: ("victime",),
+        FollowUpRole.ACCUSED: ("mis en cause", "mise en cause", "auteur", "auteure"),
+        FollowUpRole.BOTH: ("les deux",),
+        FollowUpRole.OTHER: ("autre",),
+    },
+    "closing_reason": {
+        ClosingReason.HANDED_OVER: ("relais passe", "relais"),
+        ClosingReason.RESOLVED: ("situation resolue", "resolue"),
+        ClosingReason.LOST_CONTACT: ("perte de contact",),
+        ClosingReason.REFUSED: ("refus",),
+        ClosingReason.MOVED: ("demenagement",),
+    },
+    "intervention_kind": {
+        InterventionKind.INTERVIEW: ("entretien",),
+        InterventionKind.PHONE_CALL: ("appel", "appel telephonique", "telephone"),
+        InterventionKind.ACCOMPANIMENT: ("accompagnement", "accompagnement physique"),
+        InterventionKind.HOME_VISIT: ("visite a domicile", "vad"),
+        InterventionKind.WRITTEN: ("ecrit", "courrier"),
+        InterventionKind.THIRD_PARTY: ("contact avec un tiers", "tiers"),
+    },
+    "place": {
+        Place.POLICE_STATION: ("commissariat",),
+        Place.GENDARMERIE: ("brigade", "gendarmerie", "brigade de gendarmerie"),
+        Place.TOWN_HALL: ("mairie", "ccas", "mairie ccas"),
+        Place.HOME: ("domicile",),
+        Place.OUTSIDE: ("autre lieu exterieur", "exterieur", "autre lieu"),
+        Place.REMOTE: ("a distance", "distance", "visio"),
+    },
+    "intervention_status": {
+        InterventionStatus.PLANNED: ("planifie", "prevu", "a venir"),
+        InterventionStatus.DONE: ("realise", "fait", "honore"),
+        InterventionStatus.NO_SHOW: ("non honore", "absent", "lapin"),
+        InterventionStatus.CANCELLED: ("annule",),
+    },
+    "orientation_status": {
+        OrientationStatus.PROPOSED: ("proposee",),
+        OrientationStatus.ACCEPTED: ("acceptee",),
+        OrientationStatus.DONE: ("realisee", "faite"),
+        OrientationStatus.REFUSED_BY_PERSON: ("refusee par la personne",),
+        OrientationStatus.REFUSED_BY_PARTNER: ("refusee par le partenaire",),
+        OrientationStatus.NO_NEWS: ("sans nouvelles",),
+    },
+    "transmission_kind": {
+        OrientationKind.CONCERN_REPORT: ("information preoccupante", "ip", "crip"),
+        OrientationKind.PROSECUTOR_REPORT: ("signalement", "signalement au procureur", "procureur", "parquet"),
+    },
+}
+
+ENUMS = {
+    "sex": Sex,
+    "known_to_social_services": KnownToSocialServices,
+    "age_class": AgeClass,
+    "source": Source,
+    "urgency": Urgency,
+    "referral_status": Status,
+    "referral_closing_reason": ReferralClosingReason,
+    "person_role": PersonRole,
+    "followup_role": FollowUpRole,
+    "closing_reason": ClosingReason,
+    "intervention_kind": InterventionKind,
+    "place": Place,
+    "intervention_status": InterventionStatus,
+    "orientation_status": OrientationStatus,
+    "transmission_kind": OrientationKind,
+}
+
+
+@functools.cache
+def vocabulary(name: str) -> dict[str, str]:
+    """normalised spelling → code, from the codes, the English and French labels and the synonyms."""
+    words: dict[str, str] = {}
+    choices = ENUMS.get(name)
+    if choices is not None:
+        allowed = set(SYNONYMS.get(name, {})) if name == "transmission_kind" else set(choices.values)
+        for value, label in choices.choices:
+            if value not in allowed:
+                continue
+            words[normalise_text(value)] = value
+            words[normalise_text(str(label))] = value
+            with translation.override("fr"):
+                words[normalise_text(str(label))] = value
+    for value, spellings in SYNONYMS.get(name, {}).items():
+        for spelling in spellings:
+            words.setdefault(normalise_text(spelling), value)
+    return words
+
+
+def french_label(choices, value: str) -> str:
+    """The French label of a code (what the exporter and the template write)."""
+    with translation.override("fr"):
+        return str(choices(value).label)
