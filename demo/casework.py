@@ -1,268 +1,215 @@
-"""Demo casework: about a year of work per demo post, consistent with the demo referrals.
+"""Demo casework: the follow-ups of the activity plan (demo.activity), consistent with the referrals.
 
-The referrals the demo took up are linked to follow-ups; other follow-ups were opened directly
-(spontaneous visits, repérage). Interventions cover every type, place and status, orientations every
-status, and some follow-ups are closed. Every name and phone number is invented (a fixed list, no
-random generator): re-running the seed changes nothing (a post that has persons is skipped).
+Each referral the demo took up is linked to the follow-up it opened (or joined, when the person was
+already followed); other follow-ups began with a spontaneous visit. Interventions cover every type,
+place and status, with planned ones ahead; assessments flag children exposed and, for a few, a very
+serious danger; orientations reach every status, across partner types; a few child-protection
+transmissions are recorded; most follow-ups are closed, for every reason.
+
+Written in bulk, with every field the casework services would set: the person's search fields
+(casework.normalise), the follow-up's problems joined by its referrals' and assessments' problems,
+the link of each referral. Idempotent: a post that already has persons is skipped.
 """
 
-import datetime
+from django.db.models import Prefetch
 
-from django.utils import timezone
-
-from casework import services
-from casework.enums import (
-    AgeClass,
-    ClosingReason,
-    FamilySituation,
-    FollowUpRole,
-    InterventionKind,
-    InterventionStatus,
-    KnownToSocialServices,
-    OrientationKind,
-    OrientationStatus,
-    Place,
-    RiskLevel,
-    Sex,
+from casework.models import (
+    Assessment,
+    FollowUp,
+    FollowUpReferral,
+    Intervention,
+    Orientation,
+    Person,
+    ViolenceForm,
 )
-from casework.models import FollowUp, FollowUpReferral, Intervention, Orientation, Person, ViolenceForm
+from casework.normalise import name_key, normalise_phone, normalise_text
+from demo.activity import CasePlan, PersonPlan, PostPlan, department_plans
 from organisation.models import Partner, PartnerType
-from referrals.enums import Status
 from referrals.models import Problem, Referral
 
-FOLLOWUPS_PER_POST = 22
-
-# (first name, last name, sex): invented identities.
-IDENTITIES = [
-    ("Maëlys", "Carpentier", Sex.FEMALE),
-    ("Ophélie", "Delattre", Sex.FEMALE),
-    ("Rose", "Vasseur", Sex.FEMALE),
-    ("Yvette", "Lemaire", Sex.FEMALE),
-    ("Soraya", "Benhamou", Sex.FEMALE),
-    ("Gaëlle", "Pruvost", Sex.FEMALE),
-    ("Aïcha", "Traoré", Sex.FEMALE),
-    ("Noémie", "Caudron", Sex.FEMALE),
-    ("Armand", "Leclercq", Sex.MALE),
-    ("Brigitte", "Fauquembergue", Sex.FEMALE),
-    ("Jessica", "Duflos", Sex.FEMALE),
-    ("Kevin", "Obert", Sex.MALE),
-    ("Mireille", "Tellier", Sex.FEMALE),
-    ("Sandrine", "Boulanger", Sex.FEMALE),
-    ("Fabrice", "Deneux", Sex.MALE),
-    ("Laetitia", "Cuvelier", Sex.FEMALE),
-    ("Zoé", "Hennebert", Sex.FEMALE),
-    ("Josiane", "Wattebled", Sex.FEMALE),
-    ("Samia", "Kaddouri", Sex.FEMALE),
-    ("Gérard", "Poiret", Sex.MALE),
-    ("Audrey", "Lenglet", Sex.FEMALE),
-    ("Cindy", "Froment", Sex.FEMALE),
-]
-AGE_CLASSES = [
-    AgeClass.AGE_26_40,
-    AgeClass.AGE_41_60,
-    AgeClass.AGE_18_25,
-    AgeClass.AGE_61_74,
-    AgeClass.AGE_26_40,
-    AgeClass.AGE_15_17,
-    AgeClass.AGE_75_PLUS,
-    AgeClass.UNKNOWN,
-]
-FAMILY = list(FamilySituation.values)
-KNOWN = [KnownToSocialServices.NO, KnownToSocialServices.YES, KnownToSocialServices.NO, KnownToSocialServices.UNKNOWN]
-ROLES = [FollowUpRole.VICTIM, FollowUpRole.VICTIM, FollowUpRole.VICTIM, FollowUpRole.ACCUSED, FollowUpRole.BOTH]
-PROBLEMS = [
-    ["violences_conjugales"],
-    ["violences_conjugales", "logement"],
-    ["violences_intrafamiliales", "mineur"],
-    ["adulte_vulnerable"],
-    ["sante_mentale"],
-    ["precarite", "logement"],
-    ["violences_sexuelles"],
-    ["addictions"],
-    ["voisinage"],
-    ["fugue", "mineur"],
-]
-CLOSING = list(ClosingReason.values)
-KINDS = list(InterventionKind.values)
-PLACES = list(Place.values)
-# Mostly held; a few not honoured or cancelled, as in real activity.
-STATUSES = [InterventionStatus.DONE] * 4 + [
-    InterventionStatus.NO_SHOW,
-    InterventionStatus.DONE,
-    InterventionStatus.CANCELLED,
-]
-SUMMARIES = [
-    "Premier entretien : écoute, information sur les droits et les démarches.",
-    "Point téléphonique sur l'avancée des démarches.",
-    "Accompagnement au dépôt de plainte.",
-    "Visite à domicile avec le service social de secteur.",
-    "Courrier au bailleur pour une demande de relogement.",
-    "Échange avec l'assistante sociale du secteur.",
-]
-ORIENTATION_STATUSES = list(OrientationStatus.values)
-
-
-def _day(on: datetime.date, hour: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(on, datetime.time(hour)))
+BATCH = 500
 
 
 def seed_casework(territory: dict) -> int:
-    """A year of casework per demo post; returns how many follow-ups this run created."""
+    """The casework of every demo post; returns how many follow-ups this run created."""
     problems = {problem.code: problem for problem in Problem.objects.all()}
-    violence_forms = list(ViolenceForm.objects.order_by("position"))
-    fallback_type = PartnerType.objects.filter(code="autre").first() or PartnerType.objects.first()
-    today = timezone.localdate()
+    forms = {form.code: form for form in ViolenceForm.objects.all()}
+    partner_types = {partner_type.code: partner_type for partner_type in PartnerType.objects.all()}
     created = 0
     for data in territory.values():
-        users = data["users"]
-        partners = list(Partner.objects.filter(department=data["department"]).order_by("name"))
-        for post, iscg in ((data["posts"][0], users["iscg"]), (data["posts"][1], users["iscg2"])):
-            if Person.objects.filter(post=post).exists():
+        if all(Person.objects.filter(post=post).exists() for post in data["posts"]):
+            continue
+        directory = {}  # partner type code → the department's partner of that type
+        partners = Partner.objects.filter(department=data["department"], is_active=True).select_related("partner_type")
+        for partner in partners.order_by("name", "pk"):
+            directory.setdefault(partner.partner_type.code, partner)
+        for plan in department_plans(data):
+            if Person.objects.filter(post=plan.post).exists():
                 continue
-            created += _seed_post(
-                post=post,
-                iscg=iscg,
-                problems=problems,
-                violence_forms=violence_forms,
-                partners=partners,
-                fallback_type=fallback_type,
-                today=today,
-            )
+            created += _seed_post(plan, problems=problems, forms=forms, types=partner_types, directory=directory)
     return created
 
 
-def _seed_post(*, post, iscg, problems, violence_forms, partners, fallback_type, today) -> int:
-    followups = []
-    # 1. The referrals the ISCG took up become follow-ups.
-    taken_up = (
-        Referral.objects.filter(unit__in=post.units.all(), status=Status.TAKEN_UP)
-        .exclude(pk__in=FollowUpReferral.objects.values("referral"))
-        .order_by("referred_at")
+def person_row(person: PersonPlan, *, post, by) -> Person:
+    """The record casework.services.person_create would store, search fields included."""
+    identity = person.identity
+    return Person(
+        post=post,
+        last_name=identity.last_name,
+        first_name=identity.first_name,
+        is_anonymous=identity.is_anonymous,
+        sex=identity.sex,
+        birth_date=identity.birth_date,
+        age_class=person.age_class,
+        safe_phone=identity.phone,
+        safe_email=identity.email,
+        best_time=identity.best_time,
+        commune=person.commune,
+        family_situation=person.family_situation,
+        children_count=person.children_count,
+        children_ages=person.children_ages,
+        known_to_social_services=person.known_to_social_services,
+        search_name=normalise_text(f"{identity.last_name} {identity.first_name} "),
+        name_key=name_key(identity.last_name, identity.first_name),
+        search_phone=normalise_phone(identity.phone),
+        created_by=by,
     )
-    for referral in taken_up:
-        referral_person = referral.persons.order_by("pk").first()
-        if referral_person is None:
-            continue
-        followup = services.followup_open_from_referral(
-            referral=referral, by=iscg, post=post, referral_person=referral_person
-        )
-        FollowUp.objects.filter(pk=followup.pk).update(opened_on=timezone.localdate(referral.taken_up_at))
-        followup.refresh_from_db()
-        followups.append(followup)
-    # 2. Follow-ups opened directly over the past year.
-    for index, (first_name, last_name, sex) in enumerate(IDENTITIES[:FOLLOWUPS_PER_POST]):
-        anonymous = index % 9 == 8
-        person = services.person_create(
-            post=post,
-            by=iscg,
-            first_name="" if anonymous else first_name,
-            last_name="" if anonymous else last_name,
-            sex=sex,
-            age_class=AGE_CLASSES[index % len(AGE_CLASSES)],
-            safe_phone="" if anonymous else f"07 00 {post.pk % 100:02d} {index:02d} 00",  # fictional numbers
-            best_time="En semaine, en matinée" if index % 2 else "",
-            commune=post.units.order_by("name").first().commune if post.units.exists() else "",
-            family_situation=FAMILY[index % len(FAMILY)],
-            children_count=index % 4,
-            known_to_social_services=KNOWN[index % len(KNOWN)],
-        )
-        opened_on = today - datetime.timedelta(days=360 - index * 16)
-        followup = services.followup_open(
-            post=post,
-            person=person,
-            by=iscg,
-            person_role=ROLES[index % len(ROLES)],
-            problems=[problems[code] for code in PROBLEMS[index % len(PROBLEMS)] if code in problems],
-            opened_on=opened_on,
-        )
-        followups.append(followup)
 
-    interventions, orientations = [], []
-    for index, followup in enumerate(followups):
-        opened = followup.opened_on
-        # Older follow-ups are closed: one in three of those opened more than three months ago.
-        closes = (today - opened).days > 90 and index % 3 == 0
-        count = 2 + index % 5
-        last_day = opened
-        for rank in range(count):
-            day = min(opened + datetime.timedelta(days=rank * 9), today - datetime.timedelta(days=1))
-            last_day = max(last_day, day)
-            cursor = index * 7 + rank
-            interventions.append(
-                Intervention(
-                    followup=followup,
-                    author=iscg,
-                    starts_at=_day(day, 9 + cursor % 8),
-                    duration_minutes=(15, 30, 45, 60, 90)[cursor % 5],
-                    kind=KINDS[cursor % len(KINDS)] if rank else InterventionKind.INTERVIEW,
-                    place=PLACES[cursor % len(PLACES)],
-                    status=STATUSES[(index + rank) % len(STATUSES)] if rank else InterventionStatus.DONE,
-                    summary=SUMMARIES[cursor % len(SUMMARIES)],
-                    private_note="Note personnelle de travail (fictive)." if cursor % 4 == 0 else "",
-                )
+
+def _seed_post(plan: PostPlan, *, problems, forms, types, directory) -> int:
+    iscg = plan.iscg
+    keys = [referral.key for case in plan.cases for referral in case.referrals]
+    referral_rows = {
+        row.idempotency_key: row
+        for row in Referral.objects.filter(idempotency_key__in=keys).prefetch_related(
+            Prefetch("problems", queryset=Problem.objects.only("code"))
+        )
+    }
+    # A follow-up whose referrals were not seeded (seed_referrals not run) is left out.
+    cases = [case for case in plan.cases if all(referral.key in referral_rows for referral in case.referrals)]
+
+    persons: dict[int, Person] = {}
+    for case in cases:
+        if id(case.person) not in persons:
+            persons[id(case.person)] = person_row(case.person, post=plan.post, by=iscg)
+    Person.objects.bulk_create(persons.values(), batch_size=BATCH)
+
+    followups = [
+        FollowUp(
+            post=plan.post,
+            person=persons[id(case.person)],
+            person_role=case.role,
+            opened_on=case.opened_on,
+            closed_on=case.closed_on,
+            closing_reason=case.closing_reason,
+            assigned_to=iscg,
+            created_by=iscg,
+            version=1 + len(case.referrals),
+        )
+        for case in cases
+    ]
+    FollowUp.objects.bulk_create(followups, batch_size=BATCH)
+
+    problem_links, referral_links = [], []
+    for followup, case in zip(followups, cases, strict=True):
+        codes = dict.fromkeys(case.problems)
+        for referral in case.referrals:
+            row = referral_rows[referral.key]
+            codes.update(dict.fromkeys(problem.code for problem in row.problems.all()))
+            referral_links.append(
+                FollowUpReferral(followup=followup, referral=row, linked_at=referral.taken_up_at, linked_by=iscg)
             )
-        if not closes and index % 2 == 0:
-            interventions.append(
-                Intervention(
-                    followup=followup,
-                    author=iscg,
-                    starts_at=_day(today + datetime.timedelta(days=1 + index % 12), 10 + index % 6),
-                    duration_minutes=45,
-                    kind=InterventionKind.INTERVIEW,
-                    place=PLACES[index % len(PLACES)],
-                    status=InterventionStatus.PLANNED,
-                )
-            )
-        if index % 2 == 0:
-            services.assessment_record(
+        for assessment in case.assessments:
+            codes.update(dict.fromkeys(assessment.problems))
+        problem_links += [
+            FollowUp.problems.through(followup_id=followup.pk, problem_id=problems[code].pk)
+            for code in codes
+            if code in problems
+        ]
+    FollowUp.problems.through.objects.bulk_create(problem_links, batch_size=BATCH)
+    FollowUpReferral.objects.bulk_create(referral_links, batch_size=BATCH)
+
+    Intervention.objects.bulk_create(
+        [
+            Intervention(
                 followup=followup,
-                by=iscg,
-                problems=list(followup.problems.all()),
-                violence_forms=violence_forms[: 1 + index % 3] if index % 4 == 0 else [],
-                assessed_on=min(opened + datetime.timedelta(days=7), today),
-                needs="Mise en sécurité, accès aux droits, soutien psychologique.",
-                risk_level=(RiskLevel.LOW, RiskLevel.MODERATE, RiskLevel.HIGH)[index % 3],
-                is_very_serious_danger=index % 10 == 0,
-                children_exposed=followup.person.children_count,
-                known_to_social_services=followup.person.known_to_social_services,
+                author=iscg,
+                starts_at=item.starts_at,
+                duration_minutes=item.duration_minutes,
+                kind=item.kind,
+                place=item.place,
+                status=item.status,
+                summary=item.summary,
+                private_note=item.private_note,
             )
-        if index % 3 != 2:
-            status = ORIENTATION_STATUSES[len(orientations) % len(ORIENTATION_STATUSES)]
-            oriented_on = min(opened + datetime.timedelta(days=10), today)
-            kind = OrientationKind.ORIENTATION
-            if index % 11 == 5:
-                kind = OrientationKind.CONCERN_REPORT
-            elif index % 11 == 10:
-                kind = OrientationKind.PROSECUTOR_REPORT
-            partner = partners[index % len(partners)] if partners and kind == OrientationKind.ORIENTATION else None
-            has_outcome = status not in (OrientationStatus.PROPOSED, OrientationStatus.ACCEPTED)
-            orientations.append(
-                Orientation(
-                    followup=followup,
-                    author=iscg,
-                    kind=kind,
-                    oriented_on=oriented_on,
-                    partner=partner,
-                    partner_type=fallback_type if kind == OrientationKind.ORIENTATION and partner is None else None,
-                    recipient=""
-                    if kind == OrientationKind.ORIENTATION
-                    else (
-                        "CRIP du département"
-                        if kind == OrientationKind.CONCERN_REPORT
-                        else "Procureur de la République"
-                    ),
-                    reason="Orientation proposée lors de l'entretien.",
-                    status=status if kind == OrientationKind.ORIENTATION else OrientationStatus.DONE,
-                    outcome_on=min(oriented_on + datetime.timedelta(days=15), today)
-                    if has_outcome or kind != OrientationKind.ORIENTATION
-                    else None,
-                )
-            )
-        if closes:
-            FollowUp.objects.filter(pk=followup.pk).update(
-                closed_on=min(last_day + datetime.timedelta(days=20), today),
-                closing_reason=CLOSING[index % len(CLOSING)],
-            )
-    Intervention.objects.bulk_create(interventions)
-    Orientation.objects.bulk_create(orientations)
+            for followup, case in zip(followups, cases, strict=True)
+            for item in case.interventions
+        ],
+        batch_size=BATCH,
+    )
+    _seed_assessments(followups, cases, iscg=iscg, problems=problems, forms=forms)
+    Orientation.objects.bulk_create(
+        [
+            _orientation(followup, item, iscg=iscg, types=types, directory=directory)
+            for followup, case in zip(followups, cases, strict=True)
+            for item in case.orientations
+        ],
+        batch_size=BATCH,
+    )
     return len(followups)
+
+
+def _seed_assessments(followups, cases: list[CasePlan], *, iscg, problems, forms) -> None:
+    pairs = [(followup, item) for followup, case in zip(followups, cases, strict=True) for item in case.assessments]
+    rows = [
+        Assessment(
+            followup=followup,
+            author=iscg,
+            assessed_on=item.assessed_on,
+            needs=item.needs,
+            risk_level=item.risk_level,
+            risk_comment=item.risk_comment,
+            is_very_serious_danger=item.is_very_serious_danger,
+            children_exposed=item.children_exposed,
+            known_to_social_services=item.known_to_social_services,
+        )
+        for followup, item in pairs
+    ]
+    Assessment.objects.bulk_create(rows, batch_size=BATCH)
+    Assessment.problems.through.objects.bulk_create(
+        [
+            Assessment.problems.through(assessment_id=row.pk, problem_id=problems[code].pk)
+            for row, (_followup, item) in zip(rows, pairs, strict=True)
+            for code in item.problems
+            if code in problems
+        ],
+        batch_size=BATCH,
+    )
+    Assessment.violence_forms.through.objects.bulk_create(
+        [
+            Assessment.violence_forms.through(assessment_id=row.pk, violenceform_id=forms[code].pk)
+            for row, (_followup, item) in zip(rows, pairs, strict=True)
+            for code in item.violence_forms
+            if code in forms
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _orientation(followup, item, *, iscg, types, directory) -> Orientation:
+    partner = directory.get(item.partner_type) if item.use_directory else None
+    partner_type = None
+    if item.partner_type and partner is None:
+        partner_type = types.get(item.partner_type) or types.get("autre")
+    return Orientation(
+        followup=followup,
+        author=iscg,
+        kind=item.kind,
+        oriented_on=item.oriented_on,
+        partner=partner,
+        partner_type=partner_type,
+        recipient=item.recipient,
+        reason=item.reason,
+        status=item.status,
+        outcome_on=item.outcome_on,
+    )

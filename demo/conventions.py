@@ -1,5 +1,7 @@
-"""Demo conventions and cofinancing (DOMAIN.md §8), built through the services. Idempotent: a
-convention that already exists (same department and title) is left as it is. All names are fictional.
+"""Demo conventions and cofinancing (DOMAIN.md §8), built through the services, dated from today so
+that the last complete civil year and the current one have commitments, payments and steering
+committees. Idempotent: a convention that already exists (same department and title) keeps its rules
+and payments; only the committees held since are added. All names are fictional.
 
 Among them: a framework convention where the Département pays 50 % of what remains after the State
 for the communes (Somme); a triennial convention with a degressive State share 80/50/30 % and its
@@ -17,6 +19,7 @@ from conventions import services
 from conventions.enums import ConventionKind, FunderKind, PaymentKind
 from conventions.enums import FundingRuleKind as Rule
 from conventions.models import Convention, Funder
+from demo.activity import last_complete_year
 
 # Yearly cost basis of one FTE, in cents: gross salary, employer charges, running costs.
 COST = services.CostData(salary_cents=32_400_00, charges_cents=14_600_00, running_costs_cents=4_000_00)
@@ -62,16 +65,18 @@ def _rule(funder, kind, *, rank=0, percent=None, amount_cents=None, cap_cents=No
 
 
 # Each convention: (title, kind, employer, starts_on, ends_on, signed_on, [(post index, FTE share)],
-#                   parties [(funder key or name, signatory, position)], rules(funders, year) -> [RuleData])
+#                   parties [(funder key or name, signatory, position)], rules(funders, nth year) -> [RuleData]).
+# Dates are (years after the last complete civil year, month, day): with today in 2026, (0, 1, 1) is
+# 1 January 2025. The title's {first} and {last} are the first and last years of the convention.
 CONVENTIONS = {
     "80": [
         (
-            "Convention cadre ISCG Somme 2025-2027",
+            "Convention cadre ISCG Somme {first}-{last}",
             ConventionKind.FRAMEWORK,
             "Conseil départemental de la Somme",
-            datetime.date(2025, 1, 1),
-            datetime.date(2027, 12, 31),
-            datetime.date(2024, 12, 12),
+            (0, 1, 1),
+            (2, 12, 31),
+            (-1, 12, 12),
             [(0, "1.00"), (1, "0.80")],
             [
                 ("state", "Mme la préfète de la Somme", "Préfète"),
@@ -83,7 +88,7 @@ CONVENTIONS = {
             ],
             # The State pays 30 % of the cost; of what remains, the Département pays 50 % and the
             # communes the rest (Amiens 25 %, Abbeville the balance).
-            lambda f, year: [
+            lambda f, nth: [
                 _rule(f["state"], Rule.PERCENT_OF_COST, percent="30"),
                 _rule(f["departement"], Rule.PERCENT_OF_REMAINDER, rank=1, percent="50"),
                 _rule(f["amiens"], Rule.PERCENT_OF_REMAINDER, rank=1, percent="25"),
@@ -93,12 +98,12 @@ CONVENTIONS = {
     ],
     "42": [
         (
-            "Convention triennale ISCG Saint-Étienne 2025-2027",
+            "Convention triennale ISCG Saint-Étienne {first}-{last}",
             ConventionKind.FUNDING,
             "Association Loire Aide aux victimes",
-            datetime.date(2025, 1, 1),
-            datetime.date(2027, 12, 31),
-            datetime.date(2024, 11, 28),
+            (0, 1, 1),
+            (2, 12, 31),
+            (-1, 11, 28),
             [(0, "1.00")],
             [
                 ("state", "M. le préfet de la Loire", "Préfet"),
@@ -108,8 +113,8 @@ CONVENTIONS = {
             ],
             # A degressive State share: 80 %, 50 %, 30 %; the Métropole adds 5 000 €; the Département
             # takes the balance.
-            lambda f, year: [
-                _rule(f["state"], Rule.PERCENT_OF_COST, percent={2025: "80", 2026: "50", 2027: "30"}[year]),
+            lambda f, nth: [
+                _rule(f["state"], Rule.PERCENT_OF_COST, percent=("80", "50", "30")[nth]),
                 _rule(f["metropole"], Rule.FIXED, amount_cents=5_000_00),
                 _rule(f["departement"], Rule.BALANCE, rank=1),
             ],
@@ -120,9 +125,9 @@ CONVENTIONS = {
             "Convention de financement ISCG Ouest Alpes-Maritimes (mi-temps commissariats et gendarmerie)",
             ConventionKind.FUNDING,
             "Association Azur Victimes",
-            datetime.date(2024, 4, 1),
-            datetime.date(2027, 3, 31),
-            datetime.date(2024, 3, 15),
+            (-1, 4, 1),
+            (2, 3, 31),
+            (-1, 3, 15),
             [(1, "0.50")],
             [
                 ("state", "M. le préfet des Alpes-Maritimes", "Préfet"),
@@ -131,26 +136,26 @@ CONVENTIONS = {
                 ("Association Azur Victimes", "M. Castellan", "Président"),
             ],
             # Half-time post covering Cannes and Antibes police stations and the Puget-Théniers brigade.
-            lambda f, year: [
+            lambda f, nth: [
                 _rule(f["state"], Rule.PERCENT_OF_COST, percent="50", cap_cents=14_000_00),
                 _rule(f["region"], Rule.FIXED, amount_cents=3_000_00),
                 _rule(f["departement"], Rule.BALANCE, rank=1),
             ],
         ),
         (
-            "Convention de financement ISCG Nice Côte d'Azur 2025-2026",
+            "Convention de financement ISCG Nice Côte d'Azur {first}-{last}",
             ConventionKind.FUNDING,
             "Ville de Nice",
-            datetime.date(2025, 1, 1),
-            datetime.date(2026, 12, 31),
-            datetime.date(2024, 12, 20),
+            (0, 1, 1),
+            (1, 12, 31),
+            (-1, 12, 20),
             [(0, "1.00")],
             [
                 ("state", "M. le préfet des Alpes-Maritimes", "Préfet"),
                 ("nice", "M. le maire de Nice", "Maire"),
             ],
             # No balance funder: the unfunded part is shown as a warning.
-            lambda f, year: [
+            lambda f, nth: [
                 _rule(f["state"], Rule.PERCENT_OF_COST, percent="40"),
                 _rule(f["nice"], Rule.FIXED, amount_cents=25_000_00),
             ],
@@ -161,9 +166,9 @@ CONVENTIONS = {
             "Convention de mise à disposition d'une travailleuse sociale du Département au groupement de gendarmerie",
             ConventionKind.SECONDMENT,
             "Conseil départemental de Saône-et-Loire",
-            datetime.date(2025, 9, 1),
-            datetime.date(2028, 8, 31),
-            datetime.date(2025, 7, 4),
+            (0, 9, 1),
+            (3, 8, 31),
+            (0, 7, 4),
             [(1, "1.00")],
             [
                 ("departement", "M. le président du conseil départemental", "Président"),
@@ -171,25 +176,25 @@ CONVENTIONS = {
                 ("state", "M. le préfet de Saône-et-Loire", "Préfet"),
             ],
             # The Département keeps paying its agent; the State reimburses a fixed part.
-            lambda f, year: [
+            lambda f, nth: [
                 _rule(f["state"], Rule.FIXED, amount_cents=8_000_00),
                 _rule(f["departement"], Rule.BALANCE, rank=1),
             ],
         ),
         (
-            "Convention de financement ISCG Chalon-Mâcon 2024-2026",
+            "Convention de financement ISCG Chalon-Mâcon {first}-{last}",
             ConventionKind.FUNDING,
             "Conseil départemental de Saône-et-Loire",
-            datetime.date(2024, 1, 1),
-            datetime.date(2026, 12, 31),
-            datetime.date(2023, 12, 18),
+            (-1, 1, 1),
+            (1, 12, 31),
+            (-2, 12, 18),
             [(0, "1.00")],
             [
                 ("state", "M. le préfet de Saône-et-Loire", "Préfet"),
                 ("departement", "M. le président du conseil départemental", "Président"),
                 ("chalon", "M. le maire de Chalon-sur-Saône", "Maire"),
             ],
-            lambda f, year: [
+            lambda f, nth: [
                 _rule(f["state"], Rule.PERCENT_OF_COST, percent="40"),
                 _rule(f["chalon"], Rule.PERCENT_OF_REMAINDER, rank=1, percent="30"),
                 _rule(f["departement"], Rule.BALANCE, rank=2),
@@ -201,9 +206,9 @@ CONVENTIONS = {
             "Convention ISCG Vitry-Villejuif — État, Ville et CAF",
             ConventionKind.FUNDING,
             "Ville de Vitry-sur-Seine",
-            datetime.date(2025, 1, 1),
-            datetime.date(2027, 12, 31),
-            datetime.date(2025, 2, 3),
+            (0, 1, 1),
+            (2, 12, 31),
+            (0, 2, 3),
             [(1, "1.00")],
             [
                 ("state", "Mme la préfète du Val-de-Marne", "Préfète"),
@@ -211,25 +216,25 @@ CONVENTIONS = {
                 ("caf", "Mme la directrice de la CAF du Val-de-Marne", "Directrice"),
             ],
             # A post cofinanced by the State, the commune and the CAF.
-            lambda f, year: [
+            lambda f, nth: [
                 _rule(f["state"], Rule.PERCENT_OF_COST, percent="40"),
                 _rule(f["caf"], Rule.FIXED, amount_cents=12_000_00, cap_cents=12_000_00),
                 _rule(f["vitry"], Rule.BALANCE, rank=1),
             ],
         ),
         (
-            "Convention ISCG Créteil-Champigny 2024-2026",
+            "Convention ISCG Créteil-Champigny {first}-{last}",
             ConventionKind.FUNDING,
             "Association Val-de-Marne Médiation",
-            datetime.date(2024, 1, 1),
-            datetime.date(2026, 12, 31),
-            datetime.date(2023, 12, 1),
+            (-1, 1, 1),
+            (1, 12, 31),
+            (-2, 12, 1),
             [(0, "1.00")],
             [
                 ("state", "Mme la préfète du Val-de-Marne", "Préfète"),
                 ("departement", "M. le président du conseil départemental", "Président"),
             ],
-            lambda f, year: [
+            lambda f, nth: [
                 _rule(f["state"], Rule.PERCENT_OF_COST, percent="50"),
                 _rule(f["departement"], Rule.BALANCE, rank=1),
             ],
@@ -245,9 +250,19 @@ def _funders(department, code) -> dict[str, Funder]:
     }
 
 
-def _seed_convention(spec, department, posts, funders, coordinator) -> Convention | None:
-    title, kind, employer, starts_on, ends_on, signed_on, shares, parties, rules_for = spec
-    if Convention.objects.filter(department=department, title=title).exists():
+def _date(base_year: int, when: tuple[int, int, int]) -> datetime.date:
+    offset, month, day = when
+    return datetime.date(base_year + offset, month, day)
+
+
+def _seed_convention(spec, department, posts, funders, coordinator, today) -> Convention | None:
+    pattern, kind, employer, starts, ends, signed, shares, parties, rules_for = spec
+    base_year = last_complete_year(today)
+    starts_on, ends_on, signed_on = (_date(base_year, when) for when in (starts, ends, signed))
+    title = pattern.format(first=starts_on.year, last=ends_on.year)
+    existing = Convention.objects.filter(department=department, title=title).first()
+    if existing is not None:
+        _seed_committees(existing, today)
         return None
     convention = services.convention_create(
         data=services.ConventionData(
@@ -272,47 +287,80 @@ def _seed_convention(spec, department, posts, funders, coordinator) -> Conventio
         posts=[services.PostShareData(post=posts[index], fte_share=Decimal(share)) for index, share in shares],
     )
     convention_posts = list(convention.convention_posts.all())
-    for year in convention.years:
+    for nth, year in enumerate(convention.years):
         services.funding_rules_set_for_year(
             convention=convention,
             year=year,
             expected_version=convention.version,
-            rules=rules_for(funders, year),
+            rules=rules_for(funders, nth),
             costs={cp.pk: COST for cp in convention_posts},
         )
         convention.refresh_from_db()
-    _seed_payments(convention, coordinator)
+    _seed_payments(convention, coordinator, today)
+    _seed_committees(convention, today)
     return convention
 
 
-def _seed_payments(convention, coordinator) -> None:
-    """Past years: called and paid in full. This year: called, half paid (the rest is still due)."""
-    this_year = timezone.localdate().year
+def _seed_payments(convention, coordinator, today) -> None:
+    """Past years: called and paid in full. This year: called, half paid (the rest is still due).
+    Nothing is dated after today."""
+    this_year = today.year
     for rule in convention.funding_rules.select_related("funder").filter(year__lte=this_year):
         if not rule.committed_cents:
             continue
         record = {"convention": convention, "funder": rule.funder, "year": rule.year, "by": coordinator}
-        services.payment_record(
-            **record,
-            kind=PaymentKind.CALL_FOR_FUNDS,
-            amount_cents=rule.committed_cents,
-            dated_on=max(datetime.date(rule.year, 3, 1), convention.starts_on),
-            reference=f"AF-{rule.year}-{rule.pk:04d}",
-        )
         paid = rule.committed_cents if rule.year < this_year else rule.committed_cents // 2
-        services.payment_record(
-            **record,
-            kind=PaymentKind.PAYMENT,
-            amount_cents=paid,
-            dated_on=max(datetime.date(rule.year, 6, 30), convention.starts_on),
-            reference=f"VIR-{rule.year}-{rule.pk:04d}",
-        )
+        for kind, amount_cents, month, day, prefix in (
+            (PaymentKind.CALL_FOR_FUNDS, rule.committed_cents, 3, 1, "AF"),
+            (PaymentKind.PAYMENT, paid, 6, 30, "VIR"),
+        ):
+            dated_on = max(datetime.date(rule.year, month, day), convention.starts_on)
+            if dated_on <= today:
+                services.payment_record(
+                    **record,
+                    kind=kind,
+                    amount_cents=amount_cents,
+                    dated_on=dated_on,
+                    reference=f"{prefix}-{rule.year}-{rule.pk:04d}",
+                )
 
 
-def _seed_amendment(department, parent, coordinator) -> None:
+# Steering committees of every convention year, once held: (month, day, minutes).
+COMMITTEES = (
+    (3, 12, "Présentation et validation du bilan annuel {previous}. Perspectives de l'année {year}."),
+    (10, 8, "Point d'étape : activité du premier semestre {year}, préparation du budget {next}."),
+)
+
+
+def _seed_committees(convention: Convention, today: datetime.date) -> None:
+    """A COPIL in March presents the bilan of the past year (from the second year of the convention on),
+    another in October reviews the first half-year. Idempotent: one committee per convention and date."""
+    attendees = "\n".join(
+        party.funder.name if party.funder_id else party.name
+        for party in convention.parties.select_related("funder").order_by("position")
+    )
+    held = set(convention.committees.values_list("held_on", flat=True))
+    for year in convention.years:
+        for month, day, minutes in COMMITTEES:
+            held_on = datetime.date(year, month, day)
+            is_annual = month == COMMITTEES[0][0]
+            if is_annual and year - 1 < convention.starts_on.year:
+                continue  # no past year to present yet
+            if held_on in held or held_on >= today or not convention.starts_on <= held_on <= convention.ends_on:
+                continue
+            services.committee_create(
+                convention=convention,
+                held_on=held_on,
+                attendees=attendees,
+                minutes=minutes.format(previous=year - 1, year=year, next=year + 1),
+            )
+
+
+def _seed_amendment(department, parent, coordinator, today) -> None:
     title = "Avenant n° 1 — revalorisation des frais de fonctionnement"
     if parent is None or Convention.objects.filter(department=department, title=title).exists():
         return
+    second_year = parent.starts_on.year + 1
     services.convention_create(
         data=services.ConventionData(
             title=title,
@@ -320,17 +368,19 @@ def _seed_amendment(department, parent, coordinator) -> None:
             parent=parent,
             department=department,
             employer=parent.employer,
-            starts_on=datetime.date(2026, 1, 1),
+            starts_on=datetime.date(second_year, 1, 1),
             ends_on=parent.ends_on,
-            signed_on=datetime.date(2025, 12, 10),
-            notes="Les frais de fonctionnement passent de 4 000 € à 4 500 € par an à compter de 2026.",
+            signed_on=datetime.date(second_year - 1, 12, 10),
+            notes=f"Les frais de fonctionnement passent de 4 000 € à 4 500 € par an à compter de {second_year}.",
         ),
         parties=[services.PartyData(name="Signataires de la convention initiale")],
     )
 
 
 def seed_conventions(territory: dict) -> int:
-    """Funders, conventions, rules and payments of every demo department. Returns how many conventions were created."""
+    """Funders, conventions, rules, payments and steering committees of every demo department.
+    Returns how many conventions were created."""
+    today = timezone.localdate()
     created = 0
     for code, specs in CONVENTIONS.items():
         if code not in territory:
@@ -340,8 +390,8 @@ def seed_conventions(territory: dict) -> int:
         coordinator = territory[code]["users"].get("coordinator")
         funders = _funders(department, code)
         for spec in specs:
-            convention = _seed_convention(spec, department, posts, funders, coordinator)
+            convention = _seed_convention(spec, department, posts, funders, coordinator, today)
             created += convention is not None
             if code == "42":
-                _seed_amendment(department, convention, coordinator)
+                _seed_amendment(department, convention, coordinator, today)
     return created

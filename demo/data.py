@@ -3,7 +3,9 @@
 DEMO_PASSWORD = "demo-iscg-2026"  # noqa: S105 - documented demo password, local use only
 DEMO_EMAIL_DOMAIN = "demo.example"
 
-# code: (units [(kind, name, commune)], posts [(name, fte, employer, zone, unit indexes)], staff names)
+# code: (units [(kind, name, commune)], posts [(name, fte, employer, zone, unit indexes)], staff names).
+# "police" holds the first two police or gendarmerie units, "police2" the others: every post's units
+# have an officer who files referrals.
 TERRITORY = {
     "80": {
         "units": [
@@ -20,6 +22,7 @@ TERRITORY = {
         ],
         "staff": {
             "police": ("Julien", "Marchand"),
+            "police2": ("Éric", "Vasseur"),
             "iscg": ("Claire", "Dupuis"),
             "iscg2": ("Nadia", "Benali"),
             "coordinator": ("Sophie", "Lefebvre"),
@@ -40,6 +43,7 @@ TERRITORY = {
         ],
         "staff": {
             "police": ("Thomas", "Girard"),
+            "police2": ("Sébastien", "Rochette"),
             "iscg": ("Amélie", "Roux"),
             "iscg2": ("Karim", "Haddad"),
             "coordinator": ("Isabelle", "Fournier"),
@@ -60,6 +64,7 @@ TERRITORY = {
         ],
         "staff": {
             "police": ("Lucas", "Bertrand"),
+            "police2": ("Mathieu", "Castellani"),
             "iscg": ("Émilie", "Garnier"),
             "iscg2": ("Yasmine", "Ferrand"),
             "coordinator": ("Laurent", "Mercier"),
@@ -80,6 +85,7 @@ TERRITORY = {
         ],
         "staff": {
             "police": ("Nicolas", "Perrin"),
+            "police2": ("Damien", "Brunet"),
             "iscg": ("Camille", "Morel"),
             "iscg2": ("Océane", "Lambert"),
             "coordinator": ("Valérie", "Roussel"),
@@ -100,6 +106,7 @@ TERRITORY = {
         ],
         "staff": {
             "police": ("Antoine", "Fabre"),
+            "police2": ("Romain", "Lacombe"),
             "iscg": ("Léa", "Caron"),
             "iscg2": ("Fatou", "Diallo"),
             "coordinator": ("Nathalie", "Gauthier"),
@@ -123,6 +130,7 @@ PARTNERS = [
 
 ROLE_LOCAL_PARTS = {
     "police": "police",
+    "police2": "police2",
     "iscg": "iscg",
     "iscg2": "iscg2",
     "coordinator": "coordination",

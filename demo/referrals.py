@@ -1,256 +1,180 @@
-"""Demo referrals: a dozen per demo department, over the last four months, in every status.
+"""Demo referrals: those of the activity plan (demo.activity), from 1 October of the year before the
+last complete civil year until yesterday, in every post, channel, status and closing reason.
 
-Every name, phone number and story below is fictional. Idempotent: each referral has a fixed
-idempotency key, so running the seed again files nothing twice.
+The services file one referral at a time (several queries and a log line each); the demo has
+thousands, so they are written here in bulk with every field the services would set: the number
+from the department's yearly sequence (reserved the way referrals.services reserves it), each
+workflow step's timestamp and author, and the danger grids' counts and outcome from
+referrals.danger. Every name, phone number and story is fictional.
+
+Idempotent: a post whose demo referrals (or casework) already exist is skipped as a whole.
 """
 
-import datetime
-import uuid
+import random
+from collections import Counter, defaultdict
 
+from django.db.models import F
 from django.utils import timezone
 
-from referrals import services
-from referrals.enums import Answer, ClosingReason, PersonRole, Sex, Source, Status, Urgency
-from referrals.models import GridVersion, Problem, Referral
+from casework.models import Person
+from demo.activity import PostPlan, ReferralPlan, department_plans
+from referrals.danger import evaluate_danger
+from referrals.enums import Answer
+from referrals.models import (
+    DangerAnswer,
+    DangerAssessment,
+    GridVersion,
+    Problem,
+    Referral,
+    ReferralNumberSequence,
+    ReferralPerson,
+)
+from referrals.services import filled_by_kind_for
 
-NAMESPACE = uuid.UUID("6f1c2a52-3d0e-4c55-9a57-0d2f8e1b7c41")
-
-# (days ago, source, urgency, problems, description, persons, final status, grid: None / "danger" / "low")
-STORIES = [
-    (
-        2,
-        Source.COMPLAINT,
-        Urgency.IMMEDIATE,
-        ["violences_conjugales"],
-        "Plainte pour coups, départ du domicile envisagé.",
-        [("victim", "f", 34), ("accused", "m", 38), ("household_child", "m", 6)],
-        Status.SUBMITTED,
-        "danger",
-    ),
-    (
-        3,
-        Source.CALL_OUT,
-        Urgency.WITHIN_48H,
-        ["violences_intrafamiliales", "mineur"],
-        "Intervention au domicile pour dispute entre un père et son fils.",
-        [("victim", "m", 16), ("accused", "m", 47)],
-        Status.SUBMITTED,
-        None,
-    ),
-    (
-        5,
-        Source.LOGBOOK,
-        Urgency.NORMAL,
-        ["voisinage"],
-        "Main courante pour nuisances répétées, personne âgée isolée.",
-        [("victim", "f", 81)],
-        Status.SUBMITTED,
-        None,
-    ),
-    (
-        9,
-        Source.SCREENING,
-        Urgency.NORMAL,
-        ["adulte_vulnerable", "precarite"],
-        "Repérage en lecture des mains courantes : personne sans ressources.",
-        [("victim", "m", 58)],
-        Status.RECEIVED,
-        None,
-    ),
-    (
-        12,
-        Source.COMPLAINT,
-        Urgency.WITHIN_48H,
-        ["violences_conjugales"],
-        "Menaces répétées par message, la victime a peur de rentrer.",
-        [("victim", "f", 27), ("accused", "m", 29)],
-        Status.RECEIVED,
-        "low",
-    ),
-    (
-        18,
-        Source.SELF_REFERRAL,
-        Urgency.NORMAL,
-        ["logement"],
-        "Appel après remise de la carte de l'ISCG : expulsion annoncée.",
-        [("victim", "f", 45), ("household_child", "f", 12)],
-        Status.RECEIVED,
-        None,
-    ),
-    (
-        26,
-        Source.COMPLAINT,
-        Urgency.IMMEDIATE,
-        ["violences_conjugales", "violences_sexuelles"],
-        "Plainte pour violences, tentative d'étranglement rapportée.",
-        [("victim", "f", 31), ("accused", "m", 35)],
-        Status.TAKEN_UP,
-        "danger",
-    ),
-    (
-        40,
-        Source.PARTNER,
-        Urgency.NORMAL,
-        ["sante_mentale"],
-        "Signalement du CCAS : détresse psychologique après un deuil.",
-        [("victim", "m", 62)],
-        Status.TAKEN_UP,
-        None,
-    ),
-    (
-        55,
-        Source.CALL_OUT,
-        Urgency.WITHIN_48H,
-        ["fugue", "mineur"],
-        "Mineure retrouvée après une fugue de deux jours.",
-        [("victim", "f", 15)],
-        Status.TAKEN_UP,
-        None,
-    ),
-    (
-        70,
-        Source.LOGBOOK,
-        Urgency.NORMAL,
-        ["addictions"],
-        "Ivresse sur la voie publique, troisième fois ce mois-ci.",
-        [("victim", "m", 41)],
-        Status.CLOSED,
-        None,
-    ),
-    (
-        88,
-        Source.COMPLAINT,
-        Urgency.NORMAL,
-        ["violences_intrafamiliales"],
-        "Conflit entre frère et sœur, dépôt de plainte puis retrait.",
-        [("victim", "f", 39), ("witness", "f", 66)],
-        Status.CLOSED,
-        None,
-    ),
-    (
-        110,
-        Source.OTHER,
-        Urgency.NORMAL,
-        ["autre"],
-        "Saisine créée par erreur sur la mauvaise unité.",
-        [("victim", "unknown", None)],
-        Status.WITHDRAWN,
-        None,
-    ),
-]
-
-FIRST_NAMES = {
-    "f": ["Camille", "Léa", "Manon", "Chloé", "Inès", "Jade", "Sarah", "Lina"],
-    "m": ["Hugo", "Louis", "Nathan", "Enzo", "Théo", "Malik", "Yanis", "Bastien"],
-}
-LAST_NAMES = [
-    "Moreau",
-    "Lefèvre",
-    "Garnier",
-    "Chevalier",
-    "Rolland",
-    "Marchal",
-    "Berthier",
-    "Arnaud",
-    "Perrot",
-    "Vidal",
-]
-CLOSING_REASONS = [ClosingReason.UNREACHABLE, ClosingReason.REFUSED]
+BATCH = 500
 
 
-def _persons(index: int, specs) -> list[dict]:
-    persons = []
-    for rank, (role, sex, age) in enumerate(specs):
-        first_names = FIRST_NAMES.get(sex, FIRST_NAMES["f"])
-        person = {
-            "role": role,
-            "sex": sex if sex in Sex.values else Sex.UNKNOWN,
-            "age": age,
-            "first_name": "" if sex == "unknown" else first_names[(index + rank) % len(first_names)],
-            "last_name": "" if sex == "unknown" else LAST_NAMES[(index + rank) % len(LAST_NAMES)],
-        }
-        if role == PersonRole.VICTIM and age and age >= 18:
-            person["safe_phone"] = f"06 00 00 {index:02d} {rank:02d}"  # fictional numbers
-            person["best_time"] = "En semaine, entre 10 h et 16 h"
-        persons.append(person)
-    return persons
-
-
-def _grid(version: GridVersion, kind: str | None) -> dict[int, str] | None:
-    if kind is None:
-        return None
-    items = list(version.items.order_by("position"))
-    answers = {item.pk: Answer.NO for item in items}
-    if kind == "danger":
-        for item in [item for item in items if item.is_red][:2] + items[:4]:
-            answers[item.pk] = Answer.YES
-    else:
-        for item in items[:3]:
-            answers[item.pk] = Answer.YES
-        answers[items[-1].pk] = Answer.NOT_ASKED
-    return answers
+def _is_new(plan: PostPlan) -> bool:
+    keys = [referral.key for referral in plan.referrals]
+    return not (
+        Referral.objects.filter(idempotency_key__in=keys).exists() or Person.objects.filter(post=plan.post).exists()
+    )
 
 
 def seed_referrals(territory: dict) -> int:
-    """A dozen referrals per demo department; returns how many were created by this run."""
+    """The referrals of every demo post; returns how many this run created."""
     version = GridVersion.objects.filter(is_current=True).first()
+    items = list(version.items.order_by("position")) if version else []
     problems = {problem.code: problem for problem in Problem.objects.all()}
-    now = timezone.now()
-    created_count = 0
-    for code, data in territory.items():
-        users = data["users"]
-        officer, iscg = users["police"], users["iscg"]
-        officer_units = list(officer.units.order_by("name"))
-        covered = list(data["posts"][0].units.order_by("name"))
-        for index, (days_ago, source, urgency, codes, description, person_specs, status, grid) in enumerate(STORIES):
-            key = uuid.uuid5(NAMESPACE, f"{code}-{index}")
-            if Referral.objects.filter(idempotency_key=key).exists():
-                continue
-            author = iscg if source == Source.SCREENING else officer
-            units = covered if author == iscg else officer_units
-            unit = units[index % len(units)]
-            referred_at = now - datetime.timedelta(days=days_ago, hours=index)
-            referral, created = services.referral_file(
-                author=author,
-                unit=unit,
-                idempotency_key=key,
-                source=source,
-                urgency=urgency,
-                description=description,
-                has_agreement=source != Source.SCREENING,
-                persons=_persons(index, person_specs),
-                problems=[problems[c] for c in codes],
-                referred_at=referred_at,
-                facts_at=referred_at - datetime.timedelta(hours=6),
-                children_count=sum(1 for role, _, _ in person_specs if role == PersonRole.HOUSEHOLD_CHILD) or None,
-                callback_contact="Standard de l'unité, poste 210",
-                grid_version=version,
-                grid_answers=_grid(version, grid) if version else None,
-                notify=False,
+    created = 0
+    for data in territory.values():
+        if all(Person.objects.filter(post=post).exists() for post in data["posts"]):
+            continue  # seeded already: no need to plan anything
+        new_plans = [plan for plan in department_plans(data) if _is_new(plan)]
+        pairs = [(referral, plan.iscg) for plan in new_plans for referral in plan.referrals]
+        pairs.sort(key=lambda pair: (pair[0].referred_at, str(pair[0].key)))  # numbered in filing order
+        referrals = [referral for referral, _iscg in pairs]
+        numbers = _reserve_numbers(data["department"], referrals)
+        rows = [_row(referral, iscg, number) for (referral, iscg), number in zip(pairs, numbers, strict=True)]
+        Referral.objects.bulk_create(rows, batch_size=BATCH)
+        Referral.problems.through.objects.bulk_create(
+            [
+                Referral.problems.through(referral_id=row.pk, problem_id=problems[code].pk)
+                for row, referral in zip(rows, referrals, strict=True)
+                for code in dict.fromkeys(referral.problems)
+                if code in problems
+            ],
+            batch_size=BATCH,
+        )
+        ReferralPerson.objects.bulk_create(
+            [
+                ReferralPerson(
+                    referral=row,
+                    role=person.role,
+                    last_name=person.identity.last_name,
+                    first_name=person.identity.first_name,
+                    sex=person.identity.sex,
+                    birth_date=person.identity.birth_date,
+                    age=person.identity.age,
+                    safe_phone=person.identity.phone,
+                    safe_email=person.identity.email,
+                    best_time=person.identity.best_time,
+                )
+                for row, referral in zip(rows, referrals, strict=True)
+                for person in referral.persons
+            ],
+            batch_size=BATCH,
+        )
+        if version is not None:
+            _write_grids(rows, referrals, version, items)
+        created += len(rows)
+    return created
+
+
+def _reserve_numbers(department, referrals: list[ReferralPlan]) -> list[str]:
+    """2026-80-000123: the next values of the department's sequence of each year, in filing order."""
+    years = [timezone.localdate(referral.referred_at).year for referral in referrals]
+    next_value = {}
+    for year, count in Counter(years).items():
+        sequence, _created = ReferralNumberSequence.objects.get_or_create(department=department, year=year)
+        ReferralNumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + count)
+        sequence.refresh_from_db(fields=["last_value"])
+        next_value[year] = sequence.last_value - count + 1
+    numbers = []
+    for year in years:
+        numbers.append(f"{year}-{department.code}-{next_value[year]:06d}")
+        next_value[year] += 1
+    return numbers
+
+
+def _row(referral: ReferralPlan, iscg, number: str) -> Referral:
+    return Referral(
+        number=number,
+        idempotency_key=referral.key,
+        unit=referral.unit,
+        author=referral.author,
+        callback_contact=referral.callback_contact,
+        facts_at=referral.facts_at,
+        referred_at=referral.referred_at,
+        source=referral.source,
+        description=referral.description,
+        urgency=referral.urgency,
+        has_agreement=referral.has_agreement,
+        children_count=referral.children_count,
+        status=referral.status,
+        status_changed_at=referral.status_changed_at,
+        received_at=referral.received_at,
+        received_by=iscg if referral.received_at else None,
+        taken_up_at=referral.taken_up_at,
+        taken_up_by=iscg if referral.taken_up_at else None,
+        closed_at=referral.closed_at,
+        closed_by=iscg if referral.closed_at else None,
+        closing_reason=referral.closing_reason,
+        withdrawn_at=referral.withdrawn_at,
+        withdrawn_by=referral.author if referral.withdrawn_at else None,
+    )
+
+
+def _write_grids(rows, referrals, version, items) -> None:
+    """Danger grids, answered item by item, with the counts and outcome referrals.danger gives."""
+    reds = [item for item in items if item.is_red]
+    others = [item for item in items if not item.is_red]
+    assessments, answers_of = [], defaultdict(dict)
+    for row, plan in zip(rows, referrals, strict=True):
+        for rank, grid in enumerate(plan.grids):
+            rng = random.Random(f"{plan.key}-grid-{rank}")  # noqa: S311 - demo data, no secret
+            yes = rng.sample(reds, min(grid.red_yes, len(reds))) + rng.sample(others, min(grid.other_yes, len(others)))
+            rest = [item for item in items if item not in yes]
+            not_asked = rng.sample(rest, min(grid.not_asked, len(rest)))
+            answers = {
+                item.pk: Answer.YES if item in yes else Answer.NOT_ASKED if item in not_asked else Answer.NO
+                for item in items
+            }
+            outcome = evaluate_danger(
+                ((answers[item.pk], item.is_red) for item in items),
+                yes_threshold=version.yes_threshold,
+                red_threshold=version.red_threshold,
             )
-            created_count += created
-            _advance(referral, status=status, iscg=iscg, officer=officer, index=index)
-    return created_count
-
-
-def _advance(referral: Referral, *, status: str, iscg, officer, index: int) -> None:
-    """Walk the workflow with the services, then date each step plausibly after the referral."""
-    if status == Status.WITHDRAWN:
-        services.referral_withdraw(referral=referral, by=officer)
-    elif status != Status.SUBMITTED:
-        services.referral_mark_received(referral=referral, by=iscg)
-        if status == Status.TAKEN_UP:
-            services.referral_take_up(referral=referral, by=iscg)
-        elif status == Status.CLOSED:
-            reason = CLOSING_REASONS[index % len(CLOSING_REASONS)]
-            services.referral_close_without_followup(referral=referral, by=iscg, reason=reason)
-    received_at = referral.referred_at + datetime.timedelta(hours=3)
-    decided_at = referral.referred_at + datetime.timedelta(days=2)
-    dates = {
-        Status.SUBMITTED: {"status_changed_at": referral.referred_at},
-        Status.RECEIVED: {"received_at": received_at, "status_changed_at": received_at},
-        Status.TAKEN_UP: {"received_at": received_at, "taken_up_at": decided_at, "status_changed_at": decided_at},
-        Status.CLOSED: {"received_at": received_at, "closed_at": decided_at, "status_changed_at": decided_at},
-        Status.WITHDRAWN: {"withdrawn_at": received_at, "status_changed_at": received_at},
-    }[status]
-    Referral.objects.filter(pk=referral.pk).update(**dates)
+            assessment = DangerAssessment(
+                referral=row,
+                version=version,
+                filled_by_kind=filled_by_kind_for(user=grid.filled_by, unit=plan.unit),
+                filled_by=grid.filled_by,
+                filled_at=grid.filled_at,
+                yes_count=outcome.yes_count,
+                red_yes_count=outcome.red_yes_count,
+                is_danger=outcome.is_danger,
+            )
+            assessments.append(assessment)
+            answers_of[id(assessment)] = answers
+    DangerAssessment.objects.bulk_create(assessments, batch_size=BATCH)
+    DangerAnswer.objects.bulk_create(
+        [
+            DangerAnswer(
+                assessment=assessment, item=item, answer=answers_of[id(assessment)][item.pk], is_red=item.is_red
+            )
+            for assessment in assessments
+            for item in items
+        ],
+        batch_size=BATCH,
+    )
