@@ -547,7 +547,20 @@ def _department_title(summary: DepartmentSummary) -> tuple[str, str]:
     )
 
 
-def department_summary_context(summary: DepartmentSummary) -> dict:
+def _per_person(summary: DepartmentSummary, persons_met) -> list[tuple[str, str, int | str | None]]:
+    """Persons met in the year and the cost per person met; a masked count hides the cost per person."""
+    if persons_met is None:
+        return []
+    per_person = (
+        round(summary.total_cost_cents / persons_met) if isinstance(persons_met, int) and persons_met else None
+    )
+    return [
+        (format_value(persons_met, Unit.PERSONS), _("Persons met"), persons_met),
+        (euros(per_person) if per_person is not None else "—", _("Cost per person met"), per_person),
+    ]
+
+
+def department_summary_context(summary: DepartmentSummary, *, persons_met=None) -> dict:
     title, subtitle = _department_title(summary)
     warning = gap_warning(_year_label(summary.year), summary.gap_cents)
     return {
@@ -565,6 +578,7 @@ def department_summary_context(summary: DepartmentSummary) -> dict:
             (euros(summary.total_cost_cents), _("total cost in %(year)s") % {"year": summary.year}),
             (euros(summary.committed_cents), _("Committed")),
             (euros(summary.paid_cents), _("Paid")),
+            *[(shown, label) for shown, label, _value in _per_person(summary, persons_met)],
         ],
         "shares": [
             {
@@ -598,12 +612,15 @@ def department_summary_context(summary: DepartmentSummary) -> dict:
     }
 
 
-def department_summary_pdf(summary: DepartmentSummary) -> bytes:
-    """Posts, FTE, total cost, shares by kind of funder, conventions ending soon; the gap is always shown."""
-    return render_pdf("reporting/pdf/department_summary.html", department_summary_context(summary))
+def department_summary_pdf(summary: DepartmentSummary, *, persons_met=None) -> bytes:
+    """Posts, FTE, total cost, shares by kind of funder, conventions ending soon; the gap is always shown.
+    ``persons_met`` (an int, or a masked string) adds the cost per person met."""
+    return render_pdf(
+        "reporting/pdf/department_summary.html", department_summary_context(summary, persons_met=persons_met)
+    )
 
 
-def department_summary_xlsx(summary: DepartmentSummary) -> bytes:
+def department_summary_xlsx(summary: DepartmentSummary, *, persons_met=None) -> bytes:
     """Sheets: "Synthèse" (figures and gap warning), "Financeurs" (by kind), "Postes", "Échéances"."""
     title, subtitle = _department_title(summary)
     workbook = _new_workbook()
@@ -626,6 +643,13 @@ def department_summary_xlsx(summary: DepartmentSummary) -> bytes:
     ):
         sheet.cell(row=row, column=1, value=label).font = BOLD
         _put_euros(sheet, row, 2, cents)
+        row += 1
+    for index, (_shown, label, value) in enumerate(_per_person(summary, persons_met)):
+        sheet.cell(row=row, column=1, value=label).font = BOLD
+        if index == 1 and isinstance(value, int):
+            _put_euros(sheet, row, 2, value)
+        else:
+            sheet.cell(row=row, column=2, value=value)
         row += 1
     warning = gap_warning(_year_label(summary.year), summary.gap_cents)
     if warning:

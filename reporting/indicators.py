@@ -229,6 +229,15 @@ def _denominator(count: int, what: str) -> str:
 # ---- The bilan ----------------------------------------------------------------------------------
 
 
+def persons_met_count(*, scope: BilanScope, period: Period) -> int:
+    """B1 alone (one query): distinct persons with a held intervention in the period and scope."""
+    filters, bounds = _Filters(scope), _Bounds(period)
+    held = Intervention.objects.filter(
+        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.DONE
+    )
+    return held.aggregate(n=Count("followup__person", distinct=True))["n"]
+
+
 def compute_bilan(
     *, scope: BilanScope, period: Period, with_previous: bool = True, include_cofinancing: bool = True
 ) -> Bilan:

@@ -16,9 +16,10 @@ from organisation import access
 from organisation.access import Action
 from organisation.models import Department
 from reporting import charts, exports, pdf, services
+from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
 from reporting.forms import BilanForm
-from reporting.indicators import compute_bilan
-from reporting.masking import mask_bilan
+from reporting.indicators import civil_year, compute_bilan, persons_met_count
+from reporting.masking import DEFAULT_THRESHOLD, mask_bilan
 from reporting.summary import masking_notice, summary_sentences
 
 FORMATS = {
@@ -137,7 +138,13 @@ def department_summary_export(request, code, fmt):
     if not 2000 <= year <= today.year + 10:
         year = today.year
     summary = department_summary(department=department, scope=request.scope, year=year, today=today)
-    content = exports.department_summary_pdf(summary) if fmt == "pdf" else exports.department_summary_xlsx(summary)
+    persons_met = persons_met_count(
+        scope=BilanScope(ScopeKind.DEPARTMENT, department.code, str(department)), period=civil_year(year)
+    )
+    if not access.can(request.scope, Action.VIEW_EXACT_FIGURES) and 0 < persons_met < DEFAULT_THRESHOLD:
+        persons_met = primary_mask_label(DEFAULT_THRESHOLD)  # funders read masked counts of persons
+    export = exports.department_summary_pdf if fmt == "pdf" else exports.department_summary_xlsx
+    content = export(summary, persons_met=persons_met)
     return _attachment(content, fmt, f"cofinancement-departement-{department.code}-{year}.{fmt}")
 
 

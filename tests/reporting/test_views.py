@@ -186,6 +186,13 @@ def test_cofinancing_summaries_download(world, client_for):
         reverse("reporting:department_summary_export", kwargs={"code": "80", "fmt": "xlsx"}) + "?year=2025"
     )
     assert department_xlsx.status_code == 200
-    assert openpyxl.load_workbook(io.BytesIO(department_xlsx.content)).sheetnames
+    summary_sheet = openpyxl.load_workbook(io.BytesIO(department_xlsx.content)).worksheets[0]
+    rows = {row[0]: row[1] for row in summary_sheet.iter_rows(values_only=True) if row and row[0]}
+    assert rows["Personnes rencontrées"] == 0  # nobody met in 2025 in the world: nothing to mask
+    this_year = client.get(
+        reverse("reporting:department_summary_export", kwargs={"code": "80", "fmt": "pdf"}) + f"?year={TODAY.year}"
+    )
+    text = pdf_text(this_year.content)
+    assert "< 11" in text and "Coût par personne" in " ".join(text.split())  # one person met: masked for a funder
     other = reverse("reporting:department_summary_export", kwargs={"code": "42", "fmt": "pdf"})
     assert client.get(other).status_code == 404
