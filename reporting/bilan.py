@@ -126,6 +126,15 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Month:
+    """Activity of one month of the period: held interventions and distinct persons met."""
+
+    month: datetime.date  # first day of the month
+    held: int
+    persons: Value  # a string once masked
+
+
+@dataclass(frozen=True)
 class Bilan:
     scope: BilanScope
     period: Period
@@ -134,6 +143,7 @@ class Bilan:
     generated_at: datetime.datetime | None = None
     previous: "Bilan | None" = None  # the previous period of the same length, for comparison
     warnings: tuple[str, ...] = field(default_factory=tuple)  # e.g. unfunded cofinancing gap
+    monthly: tuple[Month, ...] = ()  # month by month, for the line chart
 
     @property
     def is_masked(self) -> bool:

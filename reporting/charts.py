@@ -7,6 +7,7 @@ empty dashed bar labelled with their string ("< 11"). Only SVG presentation attr
 
 import itertools
 
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -184,3 +185,82 @@ def comparison_svg(current: Bilan, previous: Bilan, ids: list[str]) -> SafeStrin
     height = legend + group * len(ids)
     title = _("Comparison of %(current)s with %(previous)s") % {"current": current_label, "previous": previous_label}
     return _svg(WIDTH, height, title, body, defs)
+
+
+def _polyline(points: list[tuple[float, float]], *, dashed: bool) -> SafeString:
+    return format_html(
+        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"{}/>',
+        " ".join(f"{_n(x)},{_n(y)}" for x, y in points),
+        INK,
+        format_html(' stroke-dasharray="{}"', "5 3") if dashed else "",
+    )
+
+
+def _marker(x: float, y: float, *, square: bool) -> SafeString:
+    if square:
+        return format_html(
+            '<rect x="{}" y="{}" width="6" height="6" fill="#ffffff" stroke="{}" stroke-width="1.5"/>',
+            _n(x - 3),
+            _n(y - 3),
+            INK,
+        )
+    return format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', _n(x), _n(y), INK)
+
+
+def monthly_svg(bilan: Bilan) -> SafeString:
+    """Lines month by month: held interventions (solid, dots) and persons met (dashed, squares).
+    A masked month of persons breaks its line and shows its string under the axis."""
+    months = bilan.monthly
+    if len(months) < 2 or not any(month.held for month in months):
+        return SafeString("")
+    left, right, top, legend, axis = 44, 12, 34, 20, 34
+    plot_height = 150
+    height = top + plot_height + axis
+    step = (WIDTH - left - right) / (len(months) - 1)
+    largest = max(max(month.held for month in months), 1)
+    scale = plot_height / largest
+    body = [
+        _marker(6, 10, square=False),
+        _text(16, 14, _("Held interventions")),
+        _marker(206, 10, square=True),
+        _text(216, 14, _("Persons met")),
+    ]
+    baseline = top + plot_height
+    for tick in (0, largest // 2, largest):
+        y = baseline - tick * scale
+        body.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="0.5"/>',
+                left,
+                _n(y),
+                WIDTH - right,
+                _n(y),
+                GREY,
+            )
+        )
+        body.append(_text(left - 6, y + 4, format_value(tick, Unit.INTERVENTIONS), anchor="end", fill=GREY))
+    held_points, person_lines, line = [], [], []
+    for index, month in enumerate(months):
+        x = left + index * step
+        held_points.append((x, baseline - month.held * scale))
+        if is_number(month.persons):
+            line.append((x, baseline - month.persons * scale))
+        else:
+            if line:
+                person_lines.append(line)
+            line = []
+            body.append(_text(x, baseline + 28, str(month.persons), anchor="middle", fill=GREY))
+        label = date_format(month.month, "M") if len(months) <= 24 else date_format(month.month, "m/y")
+        body.append(_text(x, baseline + 15, label, anchor="middle"))
+    if line:
+        person_lines.append(line)
+    body.append(_polyline(held_points, dashed=False))
+    body.extend(_marker(x, y, square=False) for x, y in held_points)
+    for points in person_lines:
+        if len(points) > 1:
+            body.append(_polyline(points, dashed=True))
+        body.extend(_marker(x, y, square=True) for x, y in points)
+    title = _("Held interventions and persons met, month by month, %(period)s") % {
+        "period": short_period_label(bilan.period)
+    }
+    return _svg(WIDTH, height + legend - 20, title, body)

@@ -41,7 +41,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, NullIf, TruncDate
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    NullIf,
+    TruncDate,
+    TruncMonth,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,7 +75,7 @@ from organisation.models import Department, PartnerType, Post, Unit
 from referrals.enums import ClosingReason as ReferralClosingReason
 from referrals.enums import Source, Status
 from referrals.models import DangerAssessment, Problem, Referral
-from reporting.bilan import Bilan, BilanScope, Cell, Indicator, Period, ScopeKind
+from reporting.bilan import Bilan, BilanScope, Cell, Indicator, Month, Period, ScopeKind
 from reporting.bilan import Unit as FigureUnit
 
 DAYS_PER_MONTH = 30.44  # DOMAIN.md §7.2 F2
@@ -262,7 +271,38 @@ def compute_bilan(
         generated_at=timezone.now(),
         previous=previous,
         warnings=tuple(warnings),
+        monthly=_monthly(filters, _Bounds(period)),
     )
+
+
+def _months(period: Period) -> list[datetime.date]:
+    months, month = [], period.start.replace(day=1)
+    while month <= period.end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _monthly(filters: _Filters, bounds: _Bounds) -> tuple[Month, ...]:
+    """Held interventions and distinct persons met per month (one grouped query); empty months are zeros."""
+    months = _months(bounds.period)
+    if len(months) > 36:  # a line of more than three years of months says nothing more
+        return ()
+    held = Intervention.objects.filter(
+        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.DONE
+    )
+    rows = (
+        held.order_by()
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(held=Count("pk"), persons=Count("followup__person", distinct=True))
+        .values_list("month", "held", "persons")
+    )
+    by_month = {}
+    for month, count, persons in rows:
+        day = month.date() if isinstance(month, datetime.datetime) else month
+        by_month[day.replace(day=1)] = (count, persons)
+    return tuple(Month(month, *by_month.get(month, (0, 0))) for month in months)
 
 
 def _compute(filters: _Filters, bounds: _Bounds, *, include_cofinancing: bool):

@@ -9,8 +9,9 @@ For the ``funder`` role and every export marked "diffusion":
    (``SECONDARY_MASK``), so that the masked cell cannot be recomputed as total − the others;
 4. figures derived from a masked number of persons met (interventions per person, cost per person,
    share unknown to social services) are hidden as well.
-Zeros stay visible: an empty cell discloses nobody. Counts of referrals, interventions and
-orientations, durations and money are not counts of persons and stay exact.
+Persons met month by month are masked the same way. Zeros stay visible: an empty cell discloses
+nobody. Counts of referrals, interventions and orientations, durations and money are not counts of
+persons and stay exact.
 """
 
 from dataclasses import replace
@@ -42,7 +43,8 @@ def mask_bilan(bilan: Bilan, *, threshold: int = DEFAULT_THRESHOLD) -> Bilan:
         for key in DERIVED_FROM_PERSONS_MET & set(indicators):
             indicators[key] = _hide_everything(indicators[key])
     previous = mask_bilan(bilan.previous, threshold=threshold) if bilan.previous is not None else None
-    return replace(bilan, indicators=indicators, masking_threshold=threshold, previous=previous)
+    monthly = tuple(replace(month, persons=mask(month.persons)) for month in bilan.monthly)
+    return replace(bilan, indicators=indicators, masking_threshold=threshold, previous=previous, monthly=monthly)
 
 
 def _mask_indicator(indicator: Indicator, mask) -> Indicator:

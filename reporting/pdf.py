@@ -17,7 +17,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reporting.bilan import Bilan, Indicator
-from reporting.charts import breakdown_svg, comparison_svg
+from reporting.charts import breakdown_svg, comparison_svg, monthly_svg
 from reporting.summary import (
     HEADLINE_IDS,
     format_change,
@@ -173,6 +173,7 @@ def bilan_pdf_context(bilan: Bilan) -> dict:
         "masking_notice": masking_notice(bilan.masking_threshold) if bilan.is_masked else "",
         "warnings": list(bilan.warnings),
         "comparison": _comparison_context(bilan),
+        "monthly_chart": monthly_svg(bilan),
         "groups": [
             {"letter": letter, "title": title, "blocks": _blocks([_indicator_context(item) for item in items])}
             for letter, title, items in bilan.groups()

@@ -73,6 +73,7 @@ def bilan(request):
             summary=summary_sentences(result),
             masking_notice=masking_notice(result.masking_threshold) if result.is_masked else "",
             comparison=charts.comparison_svg(result, previous, ["A1", "B1", "B2", "C1", "E1"]) if previous else "",
+            monthly=charts.monthly_svg(result),
             query=request.GET.urlencode(),
             formats=list(FORMATS),
         )

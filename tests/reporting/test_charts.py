@@ -1,6 +1,7 @@
 """SVG charts: accessible, escaped, printable, and free of inline style (strict CSP)."""
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 from django.utils.safestring import SafeString
 
@@ -122,3 +123,19 @@ def test_comparison_chart_escapes_labels_and_draws_masked_totals_as_empty_bars()
 def test_comparison_chart_of_no_known_indicator_is_empty():
     bilan = sample_bilan(with_previous=True)
     assert comparison_svg(bilan, bilan.previous, ["Z9"]) == ""
+
+
+def test_monthly_chart_draws_two_lines_and_breaks_on_masked_months():
+    import datetime
+
+    from reporting.bilan import Month
+    from reporting.charts import monthly_svg
+
+    months = tuple(
+        Month(datetime.date(2025, m, 1), held=10 * m, persons="< 11" if m == 6 else 3 * m) for m in range(1, 13)
+    )
+    bilan = sample_bilan()
+    svg = str(monthly_svg(replace(bilan, monthly=months)))
+    assert svg.count("<polyline") == 3  # interventions, and persons before and after the masked month
+    assert "&lt; 11" in svg and "style=" not in svg
+    assert monthly_svg(replace(bilan, monthly=())) == ""

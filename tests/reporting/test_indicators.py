@@ -363,3 +363,16 @@ def test_bilan_query_count_does_not_grow_with_the_data(data, django_assert_max_n
     with django_assert_max_num_queries(len(small.captured_queries)):
         bilan = department_bilan()
     assert bilan.indicators["B1"].total == 13
+
+
+def test_monthly_activity_counts_held_interventions_and_distinct_persons(data):
+    monthly = department_bilan().monthly
+    assert [month.month for month in monthly] == [datetime.date(2025, m, 1) for m in range(1, 13)]
+    by_month = {month.month.month: (month.held, month.persons) for month in monthly}
+    assert by_month[3] == (1, 1) and by_month[4] == (1, 1) and by_month[6] == (1, 1) and by_month[12] == (1, 1)
+    assert by_month[5] == (0, 0)  # a no-show only
+    assert sum(held for held, _ in by_month.values()) == 5
+    from reporting.masking import mask_bilan
+
+    masked = mask_bilan(department_bilan(), threshold=11).monthly
+    assert {month.persons for month in masked} == {0, "< 11"}
