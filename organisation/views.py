@@ -118,7 +118,7 @@ def partner_update(request, public_id):
                 partner=partner, version=form.cleaned_data["version"] or 0, by=request.user, **data
             )
         except services.EditConflict as conflict:
-            current = Partner.objects.get(pk=partner.pk)
+            current = Partner.objects.visible_to(request.scope).get(pk=partner.pk)
             form.data = form.data.copy()
             form.data["version"] = current.version  # a second save overwrites, knowingly
             form.add_error(
