@@ -71,6 +71,7 @@ from casework.enums import (
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person
 from conventions.enums import PaymentKind
 from conventions.models import Funder, FundingRule, Payment, PostCost, SteeringCommittee
+from iscg.db_routers import replica_reads
 from organisation.models import Department, PartnerType, Post, Unit
 from referrals.enums import ClosingReason as ReferralClosingReason
 from referrals.enums import Source, Status
@@ -247,6 +248,7 @@ def persons_met_count(*, scope: BilanScope, period: Period) -> int:
     return held.aggregate(n=Count("followup__person", distinct=True))["n"]
 
 
+@replica_reads()  # on the streaming replica when DATABASE_REPLICA_URL is set (iscg.db_routers)
 def compute_bilan(
     *, scope: BilanScope, period: Period, with_previous: bool = True, include_cofinancing: bool = True
 ) -> Bilan:
@@ -417,48 +419,55 @@ def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
 def _age_class_expression() -> Case:
     """The age class at the first held intervention: from the date of birth, else the recorded class."""
     whens = [
-        When(birth_date__isnull=True, then=F("age_class")),
+        When(followup__person__birth_date__isnull=True, then=F("followup__person__age_class")),
         When(age_at_first__lt=0, then=Value(AgeClass.UNKNOWN)),
     ]
     whens += [When(age_at_first__lte=upper, then=Value(age_class.value)) for upper, age_class in AGE_CLASS_BOUNDS]
     return Case(*whens, default=Value(AgeClass.AGE_75_PLUS.value))
 
 
-def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QuerySet):
-    first_ever = Intervention.objects.filter(followup__person=OuterRef("pk"), status=InterventionStatus.DONE).order_by(
-        "starts_at"
+def _first_held(held: QuerySet) -> QuerySet:
+    """Each person's first held intervention of the period (one row per person): no earlier held one
+    of the same person in the scope, ties broken by primary key. An anti-join, not a correlated
+    subquery per person: the age and role are then read from plain columns."""
+    earlier = held.filter(followup__person=OuterRef("followup__person")).filter(
+        Q(starts_at__lt=OuterRef("starts_at")) | Q(starts_at=OuterRef("starts_at"), pk__lt=OuterRef("pk"))
     )
-    first_in_period = held.filter(followup__person=OuterRef("pk")).order_by("starts_at", "pk")
-    totals = persons.annotate(first_ever_at=Subquery(first_ever.values("starts_at")[:1])).aggregate(
-        met=Count("pk"), new=Count("pk", filter=Q(first_ever_at__gte=bounds.start_at))
+    return held.filter(~Exists(earlier))
+
+
+def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QuerySet):
+    held_before = Intervention.objects.filter(
+        followup__person=OuterRef("pk"), status=InterventionStatus.DONE, starts_at__lt=bounds.start_at
+    )
+    totals = persons.annotate(seen_before=Exists(held_before)).aggregate(
+        met=Count("pk"), new=Count("pk", filter=Q(seen_before=False))
     )
     met = totals["met"]
     person_word = _("persons met")
     denominator = _denominator(met, person_word)
 
-    at_first = persons.annotate(
-        first_at=Subquery(first_in_period.values("starts_at")[:1]),
-        first_role=Subquery(first_in_period.values("followup__person_role")[:1]),
-    ).annotate(
-        first_year=ExtractYear("first_at"),
-        first_month=ExtractMonth("first_at"),
-        first_day=ExtractDay("first_at"),
-    )
-    at_first = at_first.annotate(
-        age_at_first=ExpressionWrapper(
-            F("first_year")
-            - ExtractYear("birth_date")
-            - Case(
-                When(first_month__lt=ExtractMonth("birth_date"), then=Value(1)),
-                When(
-                    Q(first_month=ExtractMonth("birth_date")) & Q(first_day__lt=ExtractDay("birth_date")),
-                    then=Value(1),
+    birth = "followup__person__birth_date"
+    at_first = (
+        _first_held(held)
+        .annotate(
+            age_at_first=ExpressionWrapper(
+                ExtractYear("starts_at")
+                - ExtractYear(birth)
+                - Case(
+                    When(Q(starts_at__month__lt=ExtractMonth(birth)), then=Value(1)),
+                    When(
+                        Q(starts_at__month=ExtractMonth(birth)) & Q(starts_at__day__lt=ExtractDay(birth)),
+                        then=Value(1),
+                    ),
+                    default=Value(0),
                 ),
-                default=Value(0),
+                output_field=IntegerField(),
             ),
-            output_field=IntegerField(),
+            first_role=F("followup__person_role"),
         )
-    ).annotate(age_class_at_first=_age_class_expression())
+        .annotate(age_class_at_first=_age_class_expression())
+    )
 
     b1 = Indicator(
         "B1",

@@ -376,3 +376,18 @@ def test_monthly_activity_counts_held_interventions_and_distinct_persons(data):
 
     masked = mask_bilan(department_bilan(), threshold=11).monthly
     assert {month.persons for month in masked} == {0, "< 11"}
+
+
+def test_two_held_interventions_at_the_same_time_still_count_the_person_once(data):
+    p1 = data["p"].persons.order_by("pk").first()
+    other = FollowUpFactory(
+        post=data["p"],
+        person=p1,
+        created_by=p1.created_by,
+        person_role=FollowUpRole.OTHER,
+        opened_on=datetime.date(2025, 1, 1),
+    )
+    InterventionFactory(followup=other, author=p1.created_by, starts_at=at("2025-03-10"))  # same time as f1's
+    b = department_bilan().indicators
+    assert b["B1"].total == 3
+    assert sum(values(b["B4"]).values()) == 3 and sum(values(b["B5"]).values()) == 3
