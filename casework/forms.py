@@ -35,7 +35,7 @@ class VersionedForm(DsfrBaseForm):
 class PersonSearchForm(DsfrBaseForm):
     name = forms.CharField(label=_("Name"), required=False, help_text=_("Accents and case do not matter."))
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
-    phone = forms.CharField(label=_("Phone"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, help_text=_("The whole number."))
 
 
 class PersonForm(VersionedForm, forms.ModelForm):

@@ -33,6 +33,7 @@ from casework.enums import (
     Sex,
 )
 from organisation import access
+from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField, KeyedHashField
 
 
 def short_reference(public_id: uuid.UUID) -> str:
@@ -94,11 +95,12 @@ class Person(models.Model):
         default=AgeClass.UNKNOWN,
         help_text=_("If the date of birth is unknown."),
     )
-    safe_phone = models.CharField(
+    # The safe contact is encrypted at rest (privacy.fields); search_phone keeps it findable.
+    safe_phone = EncryptedCharField(
         _("safe phone"), max_length=30, blank=True, help_text=_("A number where the person can be called safely.")
     )
-    safe_email = models.EmailField(_("safe e-mail address"), blank=True)
-    best_time = models.CharField(_("best days and hours to call"), max_length=200, blank=True)
+    safe_email = EncryptedEmailField(_("safe e-mail address"), blank=True)
+    best_time = EncryptedCharField(_("best days and hours to call"), max_length=200, blank=True)
     commune = models.CharField(_("commune"), max_length=100, blank=True)
     family_situation = models.CharField(
         _("family situation"), max_length=20, choices=FamilySituation, default=FamilySituation.UNKNOWN
@@ -118,7 +120,8 @@ class Person(models.Model):
     # Computed by casework.services (accent- and case-insensitive search, duplicate detection).
     search_name = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
     name_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
-    search_phone = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    # Keyed hash (HMAC-SHA256) of the normalised safe phone: equal phones match, the column gives no number.
+    search_phone = KeyedHashField(blank=True, editable=False, db_index=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -379,10 +382,10 @@ class Intervention(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=InterventionKind, default=InterventionKind.INTERVIEW)
     place = models.CharField(_("place"), max_length=20, choices=Place, default=Place.POLICE_STATION)
     status = models.CharField(_("status"), max_length=10, choices=InterventionStatus, default=InterventionStatus.DONE)
-    summary = models.TextField(
+    summary = EncryptedTextField(
         _("shared summary"), blank=True, help_text=_("Read by every social worker of the post.")
     )
-    private_note = models.TextField(_("private note"), blank=True, help_text=_("Only you will ever read it."))
+    private_note = EncryptedTextField(_("private note"), blank=True, help_text=_("Only you will ever read it."))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("social worker"), on_delete=models.PROTECT, related_name="+"
     )
@@ -462,11 +465,11 @@ class Assessment(models.Model):
     violence_forms = models.ManyToManyField(
         ViolenceForm, verbose_name=_("forms of violence"), related_name="+", blank=True
     )
-    needs = models.TextField(_("needs"), blank=True)
+    needs = EncryptedTextField(_("needs"), blank=True)
     risk_level = models.CharField(
         _("risk appreciation"), max_length=20, choices=RiskLevel, default=RiskLevel.NOT_ASSESSED
     )
-    risk_comment = models.TextField(_("comment on the risk"), blank=True)
+    risk_comment = EncryptedTextField(_("comment on the risk"), blank=True)
     is_very_serious_danger = models.BooleanField(
         _("very serious danger"), default=False, help_text=_("Set by hand by the social worker (très grand danger).")
     )

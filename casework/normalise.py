@@ -1,8 +1,11 @@
 """Normalised forms of names and phone numbers, for accent- and case-insensitive search and for
-duplicate detection. Pure functions: the services store their results, queries use them too."""
+duplicate detection. Pure functions: the services store their results, queries use them too.
+Phones are stored and searched only as a keyed hash of their normalised form (``phone_key``)."""
 
 import re
 import unicodedata
+
+from privacy.crypto import keyed_hash
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _NOT_DIGIT = re.compile(r"\D+")
@@ -30,3 +33,8 @@ def normalise_phone(value: str) -> str:
     if len(digits) == 9:
         digits = "0" + digits
     return digits
+
+
+def phone_key(value: str) -> str:
+    """The keyed hash (HMAC-SHA256) of the normalised phone, as Person.search_phone stores it."""
+    return keyed_hash(normalise_phone(value))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation import access
+from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from referrals.enums import (
     URGENCY_RANK,
     Answer,
@@ -144,7 +145,7 @@ class Referral(models.Model):
     referred_at = models.DateTimeField(_("date and time of the referral"), default=timezone.now)
     source = models.CharField(_("channel"), max_length=20, choices=Source)
     problems = models.ManyToManyField(Problem, verbose_name=_("situation categories"), related_name="referrals")
-    description = models.TextField(
+    description = EncryptedTextField(
         _("short factual description"), max_length=3000, help_text=_("Facts only, in a few lines.")
     )
     urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency, default=Urgency.NORMAL)
@@ -288,7 +289,7 @@ class ReferralAddendum(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("information"), max_length=3000)
+    text = EncryptedTextField(_("information"), max_length=3000)
     created_at = models.DateTimeField(_("added at"), default=timezone.now)
 
     class Meta:
@@ -325,11 +326,11 @@ class ReferralPerson(models.Model):
     age = models.PositiveSmallIntegerField(
         _("age"), null=True, blank=True, validators=[MaxValueValidator(120)], help_text=_("If the date is unknown.")
     )
-    safe_phone = models.CharField(
+    safe_phone = EncryptedCharField(
         _("safe phone"), max_length=30, blank=True, help_text=_("A number where the person can be called safely.")
     )
-    safe_email = models.EmailField(_("safe e-mail address"), blank=True)
-    best_time = models.CharField(
+    safe_email = EncryptedEmailField(_("safe e-mail address"), blank=True)
+    best_time = EncryptedCharField(
         _("best days and hours to call"),
         max_length=200,
         blank=True,
@@ -500,11 +501,15 @@ class DangerAssessment(models.Model):
 
 
 class DangerAnswer(models.Model):
+    """One answer of a filled grid. The answer is encrypted at rest (yes, no and not asked give tokens
+    of the same length), so the database cannot check it: the services and the field's choices do.
+    The grid's counts and outcome stay in clear on DangerAssessment, for the bilans."""
+
     assessment = models.ForeignKey(
         DangerAssessment, verbose_name=_("danger assessment"), on_delete=models.CASCADE, related_name="answers"
     )
     item = models.ForeignKey(GridItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
-    answer = models.CharField(_("answer"), max_length=20, choices=Answer)
+    answer = EncryptedCharField(_("answer"), max_length=20, choices=Answer)
     is_red = models.BooleanField(_("red item"), help_text=_("The item's red flag when the grid was filled."))
 
     class Meta:
@@ -516,11 +521,6 @@ class DangerAnswer(models.Model):
                 fields=["assessment", "item"],
                 name="dangeranswer_unique_item",
                 violation_error_message=_("This question already has an answer in this grid."),
-            ),
-            models.CheckConstraint(
-                condition=Q(answer__in=Answer.values),
-                name="dangeranswer_answer_valid",
-                violation_error_message=_("Unknown answer."),
             ),
         ]
 

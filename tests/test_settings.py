@@ -4,10 +4,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Production also requires the encryption keys (tests/privacy checks their refusals).
+PRIVACY_KEYS = {"FIELD_ENCRYPTION_KEYS": "yT3Oc7Hf0kG9q4uWb1Jm2aR6sNpVx8Ld5EiZt0CwQhY=", "SEARCH_HASH_KEY": "s" * 40}
 
 
 def _start(**env):
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    environment.update(PRIVACY_KEYS)
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -60,6 +63,7 @@ def test_production_cookies_are_secure_and_host_prefixed():
         "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS > 0)"
     )
     environment = {**os.environ, "ISCG_ENV": "production", "SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "iscg.example"}
+    environment.update(PRIVACY_KEYS)
     environment["DJANGO_SETTINGS_MODULE"] = "iscg.settings"
     result = subprocess.run(  # noqa: S603 - our own interpreter, a fixed snippet
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
@@ -74,6 +78,7 @@ def test_deploy_checks_pass_with_production_settings():
         "SECRET_KEY": "a-very-long-random-secret-key-for-the-deployment-check-0123456789",
         "ALLOWED_HOSTS": "iscg.example",
         "DATABASE_URL": "sqlite:///:memory:",
+        **PRIVACY_KEYS,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

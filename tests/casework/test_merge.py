@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from casework import services
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person
+from casework.normalise import phone_key
 from tests.casework.factories import (
     AssessmentFactory,
     FollowUpFactory,
@@ -60,7 +61,11 @@ def test_merging_two_records_keeps_every_followup_intervention_referral_and_hous
     )
     assert counts_after == counts
     assert Person.objects.count() == 3  # nothing deleted: the merged record stays, marked
-    assert (result.safe_phone, result.commune, result.search_phone) == ("06 01 02 03 04", "Amiens", "0601020304")
+    assert (result.safe_phone, result.commune, result.search_phone) == (
+        "06 01 02 03 04",
+        "Amiens",
+        phone_key("0601020304"),
+    )
     assert result.last_name == "Garnier"  # the kept record's own values win
 
 

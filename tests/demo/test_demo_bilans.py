@@ -227,7 +227,8 @@ def test_the_calendar_is_respected():
 
 def test_the_demo_people_are_fictional():
     for model, phone, email in ((Person, "safe_phone", "safe_email"), (ReferralPerson, "safe_phone", "safe_email")):
-        rows = model.objects.all()
-        assert rows.exclude(**{phone: ""}).exists()
-        assert not rows.exclude(**{phone: ""}).exclude(**{f"{phone}__startswith": "06 00 00 "}).exists()
-        assert not rows.exclude(**{email: ""}).exclude(**{f"{email}__endswith": f"@{DEMO_EMAIL_DOMAIN}"}).exists()
+        # Safe contacts are encrypted at rest: they are compared once decrypted.
+        rows = list(model.objects.values_list(phone, email))
+        assert any(phone_value for phone_value, _email in rows)
+        assert all(phone_value.startswith("06 00 00 ") for phone_value, _email in rows if phone_value)
+        assert all(email_value.endswith(f"@{DEMO_EMAIL_DOMAIN}") for _phone, email_value in rows if email_value)
