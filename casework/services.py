@@ -34,7 +34,7 @@ from casework.models import (
     Person,
     ViolenceForm,
 )
-from casework.normalise import name_key, normalise_phone, normalise_text
+from casework.normalise import name_key, normalise_phone, normalise_text, phone_key
 from organisation.models import Post, PostAssignment
 from organisation.services import EditConflict
 from referrals import services as referral_services
@@ -92,6 +92,7 @@ def _save_with_version(instance, *, version: int, values: Mapping, many: Mapping
     otherwise raise EditConflict naming the fields whose saved value differs from the user's input."""
     model = type(instance)
     many = many or {}
+    before = model.objects.get(pk=instance.pk)  # for the change history (an update() sends no signal)
     updated = model.objects.filter(pk=instance.pk, version=version).update(
         **values, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -108,7 +109,15 @@ def _save_with_version(instance, *, version: int, values: Mapping, many: Mapping
     for name, value in many.items():
         getattr(instance, name).set(value)
     instance.refresh_from_db()
+    _record_history(before, instance)
     return instance
+
+
+def _record_history(before, after) -> None:
+    """Writes made with update() send no signal: hand the change history its before and after."""
+    from audit.history import record_update  # infrastructure, not domain: imported where it is used
+
+    record_update(before, after)
 
 
 # ---- Persons ------------------------------------------------------------------------------------
@@ -126,7 +135,7 @@ def _person_values(data: Mapping) -> dict:
         values["is_anonymous"] = not any(names)
     values["search_name"] = normalise_text(" ".join(names))
     values["name_key"] = name_key(values.get("last_name", ""), values.get("first_name", ""))
-    values["search_phone"] = normalise_phone(values.get("safe_phone", ""))
+    values["search_phone"] = phone_key(values.get("safe_phone", ""))
     return values
 
 
@@ -164,7 +173,7 @@ def person_find_duplicates(
         conditions |= Q(name_key=key, birth_date=birth_date)
     phone = normalise_phone(safe_phone)
     if len(phone) >= 6:
-        conditions |= Q(search_phone=phone)
+        conditions |= Q(search_phone=phone_key(phone))
     queryset = Person.objects.active().filter(conditions, post=post)
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude.pk)
@@ -358,6 +367,7 @@ def followup_close(*, followup: FollowUp, by: User, reason: str, closed_on: date
         closed_on=closed_on, closing_reason=reason, version=F("version") + 1, updated_at=timezone.now()
     )
     followup.refresh_from_db()
+    _record_history(locked, followup)
     logger.info("Follow-up %s closed (%s)", followup.public_id, reason)
     return followup
 
@@ -371,6 +381,7 @@ def followup_reopen(*, followup: FollowUp, by: User) -> FollowUp:
         closed_on=None, closing_reason="", version=F("version") + 1, updated_at=timezone.now()
     )
     followup.refresh_from_db()
+    _record_history(locked, followup)
     logger.info("Follow-up %s reopened", followup.public_id)
     return followup
 

@@ -14,6 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.enums import RecordType
+from audit.history import followup_history
+from audit.services import followup_consultations, journal_export, journal_read
 from casework import services
 from casework.agenda import agenda_ics_body
 from casework.filters import DepartmentFollowUpFilter, FollowUpFilter
@@ -32,7 +35,7 @@ from casework.forms import (
     PersonSearchForm,
 )
 from casework.models import FollowUp, Intervention, Orientation, Person
-from casework.normalise import normalise_phone, normalise_text
+from casework.normalise import normalise_phone, normalise_text, phone_key
 from casework.timeline import followup_timeline, next_planned
 from organisation import access
 from organisation.access import Action
@@ -101,7 +104,8 @@ def person_list(request):
             searched = True
         phone = normalise_phone(data["phone"])
         if phone:
-            persons = persons.filter(search_phone__contains=phone.lstrip("0") or phone)
+            # Only a keyed hash of the phone is stored: the whole number is searched, not a part of it.
+            persons = persons.filter(search_phone=phone_key(phone))
             searched = True
     persons = persons.with_list_data().annotate(followup_count=Count("followups", distinct=True))
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -177,6 +181,7 @@ def person_detail(request, public_id):
         "merged_records": person.merged_records.order_by("merged_at", "pk"),
         "merged_into": person.merged_into if person.is_merged else None,
     }
+    journal_read(request, person)
     return render(request, "casework/person_detail.html", context)
 
 
@@ -312,7 +317,10 @@ def followup_detail(request, public_id):
         "timeline": followup_timeline(followup),
         "next_intervention": next_planned(followup),
         "close_form": FollowUpCloseForm(),
+        "access_entries": followup_consultations(followup),
+        "history": followup_history(followup),
     }
+    journal_read(request, followup)
     return render(request, "casework/followup_detail.html", context)
 
 
@@ -535,6 +543,7 @@ def agenda_ics(request):
     since = timezone.now() - datetime.timedelta(days=30)
     interventions = _my_planned(request).filter(starts_at__gte=since).with_agenda_data()
     response = HttpResponse(agenda_ics_body(interventions), content_type="text/calendar; charset=utf-8")
+    journal_export(request, record_type=RecordType.AGENDA)
     response["Content-Disposition"] = 'attachment; filename="agenda-iscg.ics"'
     return response
 

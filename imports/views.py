@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import journal_read
 from imports import services
 from imports.enums import BatchStatus, RecordType
 from imports.exporting import csv_zip_bytes, empty_tables, workbook_bytes
@@ -96,6 +97,7 @@ def batch_detail(request, public_id):
         "more_errors": max(len(batch.errors) - ERRORS_SHOWN, 0),
     }
     template = "imports/batch_preview.html" if batch.status == BatchStatus.PREVIEWED else "imports/batch_result.html"
+    journal_read(request, batch)
     return render(request, template, context)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
+from audit.services import journal_read
 from organisation import access
 from organisation.access import Action
 from organisation.models import Post
@@ -188,6 +189,7 @@ def detail(request, public_id):
         "can_take_up": can_transition(referral.status, Status.TAKEN_UP),
         "can_close": can_transition(referral.status, Status.CLOSED),
     }
+    journal_read(request, referral)
     return render(request, "referrals/referral_detail.html", context)
 
 

@@ -1,0 +1,193 @@
+"""Change history (django-auditlog): what is tracked, what is masked, and the follow-up page's view of it.
+
+Masking is by default: on person-level models only the fields listed in ``CLEAR_FIELDS`` keep their
+values in the history; every other field (names, birth date, contacts, free texts, and any field
+added later, e.g. an encrypted column) is recorded as "changed" with its content replaced by
+``MASK``. The object representation stored with each entry is neutral (model + primary key), never
+``str(instance)`` (a person's name).
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+MASK = "***"
+
+# Timestamps and derived search columns are left out of the history altogether.
+EXCLUDED_FIELDS = {"created_at", "updated_at", "version", "search_name", "name_key", "search_phone", "idempotency_key"}
+
+CLEAR_FIELDS = {
+    "casework.Person": {
+        "id", "public_id", "post", "is_anonymous", "sex", "age_class", "family_situation", "children_count",
+        "known_to_social_services", "merged_into", "merged_at", "created_by",
+    },
+    "casework.FollowUp": {
+        "id", "public_id", "post", "person", "assigned_to", "person_role", "opened_on", "closed_on",
+        "closing_reason", "created_by",
+    },
+    "casework.Intervention": {
+        "id", "public_id", "followup", "starts_at", "duration_minutes", "kind", "place", "status", "author",
+    },
+    "casework.Assessment": {
+        "id", "public_id", "followup", "assessed_on", "risk_level", "is_very_serious_danger", "children_exposed",
+        "known_to_social_services", "author",
+    },
+    "casework.Orientation": {
+        "id", "public_id", "followup", "kind", "oriented_on", "partner", "partner_type", "status", "outcome_on",
+        "author",
+    },
+    "referrals.Referral": {
+        "id", "public_id", "number", "unit", "author", "facts_at", "referred_at", "source", "urgency",
+        "has_agreement", "children_count", "status", "status_changed_at", "received_at", "received_by",
+        "taken_up_at", "taken_up_by", "closed_at", "closed_by", "closing_reason", "withdrawn_at", "withdrawn_by",
+    },
+}  # fmt: skip
+# Financial records hold no personal data: every field keeps its values.
+UNMASKED_MODELS = ("conventions.Convention", "conventions.FundingRule")
+M2M_FIELDS = {
+    "casework.FollowUp": {"problems"},
+    "casework.Assessment": {"problems", "violence_forms"},
+    "referrals.Referral": {"problems"},
+}
+
+
+def mask_value(value: str) -> str:
+    """AUDITLOG_MASK_CALLABLE: says whether there was a value, never what it was."""
+    return "" if value in ("", "None") else MASK
+
+
+def tracked_models() -> list[str]:
+    return [*CLEAR_FIELDS, *UNMASKED_MODELS]
+
+
+def masked_fields(model) -> list[str]:
+    if model._meta.label not in CLEAR_FIELDS:
+        return []
+    clear = CLEAR_FIELDS[model._meta.label]
+    return [f.name for f in model._meta.concrete_fields if f.name not in clear and f.name not in EXCLUDED_FIELDS]
+
+
+def register_history() -> None:
+    """Called from AuditConfig.ready(): no other app needs to know about the history."""
+    from auditlog.registry import auditlog
+
+    for label in tracked_models():
+        model = apps.get_model(label)
+        if auditlog.contains(model):
+            continue
+        names = {f.name for f in model._meta.concrete_fields}
+        auditlog.register(
+            model,
+            exclude_fields=sorted(names & EXCLUDED_FIELDS),
+            mask_fields=masked_fields(model),
+            m2m_fields=M2M_FIELDS.get(label, set()),
+        )
+
+
+def neutral_object_repr(sender, instance, **kwargs) -> None:
+    """pre_save of LogEntry: the stored representation is the model and primary key, never a name."""
+    if instance.content_type_id:
+        instance.object_repr = f"{instance.content_type.model} #{instance.object_pk}"
+
+
+# ---- The follow-up page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    is_masked: bool
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: object
+    actor: str
+    record: str
+    action: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(model_field, value) -> str:
+    if value in (None, "", "None"):
+        return "—"
+    choices = dict(model_field.flatchoices) if model_field is not None and model_field.choices else {}
+    return str(choices.get(value, value))
+
+
+def _changes(model, entry) -> list[FieldChange]:
+    masked = set(masked_fields(model))
+    rows = []
+    for name, value in sorted((entry.changes_dict or {}).items()):
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a field removed since: show its name
+            model_field = None
+        label = str(getattr(model_field, "verbose_name", name))
+        if isinstance(value, dict) and value.get("type") == "m2m":
+            sign = "+" if value.get("operation") == "add" else "−"
+            rows.append(FieldChange(label, "", f"{sign} {', '.join(value.get('objects', []))}", False))
+        elif name in masked:
+            rows.append(FieldChange(label, "", "", True))
+        else:
+            old, new = [*list(value), None, None][:2]
+            is_fk = model_field is not None and model_field.is_relation
+            rows.append(
+                FieldChange(
+                    label,
+                    "" if is_fk else _display(model_field, old),
+                    "" if is_fk else _display(model_field, new),
+                    is_fk,
+                )
+            )
+    return rows
+
+
+def followup_history(followup, *, limit: int = 30) -> list[HistoryRow]:
+    """The changes of a follow-up, its person, interventions, assessments and orientations (newest first)."""
+    from auditlog.models import LogEntry
+
+    from casework.models import Assessment, FollowUp, Intervention, Orientation, Person
+
+    types = ContentType.objects.get_for_models(FollowUp, Person, Intervention, Assessment, Orientation)
+    condition = Q(content_type=types[FollowUp], object_id=followup.pk) | Q(
+        content_type=types[Person], object_id=followup.person_id
+    )
+    for model in (Intervention, Assessment, Orientation):
+        condition |= Q(content_type=types[model], object_id__in=model.objects.filter(followup=followup).values("pk"))
+    entries = LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-pk")[:limit]
+    models_by_type = {content_type.pk: model for model, content_type in types.items()}
+    actions = {0: _("created"), 1: _("changed"), 2: _("deleted")}
+    rows = []
+    for entry in entries:
+        model = models_by_type[entry.content_type_id]
+        rows.append(
+            HistoryRow(
+                at=entry.timestamp,
+                actor=(entry.actor.get_full_name() or entry.actor.email) if entry.actor else _("the system"),
+                record=str(model._meta.verbose_name),
+                action=actions.get(entry.action, ""),
+                changes=_changes(model, entry),
+            )
+        )
+    return rows
+
+
+def record_update(old, new) -> None:
+    """Record a change written with ``QuerySet.update()`` (no signal reaches django-auditlog): the
+    versioned saves of casework.services must call this with the row before and after (docs/privacy.md)."""
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from auditlog.registry import auditlog
+
+    if not auditlog.contains(type(new)):
+        return
+    changes = model_instance_diff(old, new)
+    if changes:
+        LogEntry.objects.log_create(new, action=LogEntry.Action.UPDATE, changes=changes)

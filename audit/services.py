@@ -1,0 +1,129 @@
+"""Writes of the access journal (one entry per read, export, change or refused attempt) and its purge."""
+
+import datetime
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.enums import JournalAction, RecordType
+from audit.models import AccessEntry
+
+logger = logging.getLogger(__name__)
+
+# record type -> (model, path to its department)
+RECORD_MODELS = {
+    RecordType.PERSON: ("casework.Person", "post__department"),
+    RecordType.FOLLOWUP: ("casework.FollowUp", "post__department"),
+    RecordType.INTERVENTION: ("casework.Intervention", "followup__post__department"),
+    RecordType.ORIENTATION: ("casework.Orientation", "followup__post__department"),
+    RecordType.REFERRAL: ("referrals.Referral", "unit__department"),
+    RecordType.IMPORT_BATCH: ("imports.ImportBatch", "post__department"),
+}
+PURGE_SETTING = "iscg.journal_purge"  # the PostgreSQL trigger lets DELETE through only when it is "on"
+
+
+def _record_type_of(obj) -> RecordType:
+    label = obj._meta.label
+    for record_type, (model_label, _path) in RECORD_MODELS.items():
+        if model_label == label:
+            return record_type
+    raise ValueError(f"{label} is not a journaled record")
+
+
+def _department_id_of(obj, path: str) -> int | None:
+    *relations, last = path.split("__")
+    for name in relations:
+        obj = getattr(obj, name)
+    return getattr(obj, f"{last}_id")
+
+
+def _scope_department_id(request) -> int | None:
+    departments = request.scope.department_ids
+    return next(iter(departments)) if len(departments) == 1 else None
+
+
+def _write(request, *, record_type, public_id, action, department_id) -> AccessEntry:
+    return AccessEntry.objects.create(
+        user_id=request.user.pk,
+        role=request.scope.role or "",
+        record_type=record_type,
+        record_public_id=public_id,
+        action=action,
+        request_id=getattr(request, "request_id", "") or "",
+        department_id=department_id,
+    )
+
+
+def journal_read(request, obj, *, action: str = JournalAction.READ) -> AccessEntry:
+    """One entry for a person-level page (or export, ``action=EXPORT``) shown to the user."""
+    record_type = _record_type_of(obj)
+    department_id = _department_id_of(obj, RECORD_MODELS[record_type][1])
+    return _write(
+        request, record_type=record_type, public_id=obj.public_id, action=action, department_id=department_id
+    )
+
+
+def journal_export(request, obj=None, *, record_type: str | None = None) -> AccessEntry:
+    """An export: of a record (``obj``), or of something without a public id (``record_type``: the agenda)."""
+    if obj is not None:
+        return journal_read(request, obj, action=JournalAction.EXPORT)
+    department_id = _scope_department_id(request)
+    return _write(
+        request, record_type=record_type, public_id=None, action=JournalAction.EXPORT, department_id=department_id
+    )
+
+
+def journal_attempt(request, *, record_type: str, public_id, action: str) -> AccessEntry:
+    """A refused attempt or a change, known by the URL only: the record's department is looked up."""
+    department_id = None
+    if public_id is not None and record_type in RECORD_MODELS:
+        model_label, path = RECORD_MODELS[record_type]
+        model = apps.get_model(model_label)
+        department_id = model._base_manager.filter(public_id=public_id).values_list(path, flat=True).first()
+    if department_id is None:
+        department_id = _scope_department_id(request)
+    return _write(request, record_type=record_type, public_id=public_id, action=action, department_id=department_id)
+
+
+def followup_consultations(followup, *, limit: int = 10) -> list[AccessEntry]:
+    """Who consulted a follow-up lately (the follow-up page's panel)."""
+    return list(AccessEntry.objects.for_record(RecordType.FOLLOWUP, followup.public_id).with_list_data()[:limit])
+
+
+def journal_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) - datetime.timedelta(days=settings.ACCESS_JOURNAL_RETENTION_DAYS)
+
+
+def _set_purge_flag(value: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [PURGE_SETTING, value])  # SET LOCAL
+
+
+def journal_purge(*, now: datetime.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Delete access entries and change-history entries older than the retention (counts only in the logs)."""
+    from auditlog.models import LogEntry
+
+    cutoff = journal_cutoff(now)
+    expired = AccessEntry.objects.filter(at__lt=cutoff)
+    history = LogEntry.objects.filter(timestamp__lt=cutoff)
+    counts = {"access_entries": expired.count(), "history_entries": history.count()}
+    if not dry_run:
+        with transaction.atomic():
+            _set_purge_flag("on")
+            try:
+                counts["access_entries"] = expired._purge()
+                counts["history_entries"] = history.delete()[0]
+            finally:
+                _set_purge_flag("off")  # SET LOCAL outlives a savepoint: switch it off at once
+    logger.info(
+        "purge_access_journal%s: %d access entries, %d history entries older than %d days",
+        " (dry run)" if dry_run else "",
+        counts["access_entries"],
+        counts["history_entries"],
+        settings.ACCESS_JOURNAL_RETENTION_DAYS,
+    )
+    return counts

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("journal/", views.journal, name="journal"),
+    path("droit-d-acces/", views.access_request, name="access_request"),
+    path("droit-d-acces/<uuid:public_id>.<str:fmt>", views.person_export, name="person_export"),
+]
