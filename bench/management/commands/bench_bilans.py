@@ -1,0 +1,84 @@
+"""``manage.py bench_bilans``: a post-year, a department-year and the national-year bilan, timed.
+
+For each scope: the median of ``--runs`` runs of compute_bilan (one period, no previous period),
+its query count, and the ratio to the floor — one hand-written scan of the interventions of the same
+period and scope (count(*), count(distinct person)), the least any bilan must cost. Prints figures;
+asserts nothing about time.
+"""
+
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
+
+from bench.measure import bench_post, timed
+from casework.enums import InterventionStatus
+from casework.models import FollowUp, Intervention
+from organisation.models import Post
+from reporting.indicators import _Bounds, civil_year, compute_bilan, resolve_scope
+
+
+def floor_sql(kind: str) -> str:
+    intervention, followup = Intervention._meta.db_table, FollowUp._meta.db_table
+    post = Post._meta.db_table
+    where = {
+        "post": "AND f.post_id = %(key)s",
+        "department": f"AND f.post_id IN (SELECT id FROM {post} WHERE department_id = %(key)s)",  # noqa: S608  # nosec B608 - table names from the models, values bound
+        "national": "",
+    }[kind]
+    return (
+        f"SELECT count(*), count(DISTINCT f.person_id) FROM {intervention} i "  # noqa: S608  # nosec B608 - table names only
+        f"JOIN {followup} f ON f.id = i.followup_id "
+        f"WHERE i.status = %(status)s AND i.starts_at >= %(start)s AND i.starts_at < %(end)s {where}"
+    )
+
+
+class Command(BaseCommand):
+    help = "Time the bilans of a post, a department and the country over a civil year (prints figures)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, default=None, help="Civil year (default: last complete year).")
+        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument("--scopes", default="post,department,national")
+
+    def handle(self, *args, year, runs, scopes, **options):
+        year = year or timezone.localdate().year - 1
+        period = civil_year(year)
+        bounds = _Bounds(period)
+        post = bench_post()
+        subjects = {
+            "post": (f"post:{post.public_id}", post.pk),
+            "department": (f"department:{post.department.code}", post.department_id),
+            "national": ("national", None),
+        }
+        self.stdout.write(f"Bilans {year}, {runs} runs each, database {connection.vendor}")
+        self.stdout.write(
+            f"{'scope':12} {'median ms':>10} {'min ms':>9} {'queries':>8} {'floor ms':>9} "
+            f"{'ratio':>7} {'held':>9} {'persons':>8}"
+        )
+        for kind in scopes.split(","):
+            argument, key = subjects[kind]
+            scope = resolve_scope(argument)
+            times, queries = [], 0
+            for _ in range(runs):
+                with timed() as result:
+                    bilan = compute_bilan(scope=scope, period=period, with_previous=False)
+                times.append(result.seconds)
+                queries = result.queries
+            floor_times, floor = [], None
+            params = {"status": InterventionStatus.DONE, "start": bounds.start_at, "end": bounds.end_at, "key": key}
+            for _ in range(runs):
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute(floor_sql(kind), params)
+                    floor = cursor.fetchone()
+                floor_times.append(time.perf_counter() - started)
+            median, floor_median = statistics.median(times), statistics.median(floor_times)
+            if floor[1] != bilan.indicators["B1"].total:
+                self.stderr.write(f"{kind}: the floor counts {floor[1]} persons, B1 {bilan.indicators['B1'].total}")
+            self.stdout.write(
+                f"{kind:12} {median * 1000:10.1f} {min(times) * 1000:9.1f} {queries:8d} {floor_median * 1000:9.1f} "
+                f"{median / floor_median:7.1f} {floor[0]:9,d} {floor[1]:8,d}"
+            )

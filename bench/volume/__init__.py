@@ -1,0 +1,109 @@
+"""A national volume of synthetic data, for the benchmarks (``manage.py generate_volume``).
+
+Posts are spread over the 101 départements in turn (post n goes to département n mod 101); each
+department's rows are planned in memory, numbered (referral numbers from the department's yearly
+ReferralNumberSequence, in filing order), written in one COPY per table (PostgreSQL) or batched
+INSERTs (SQLite), and committed; then its convention goes through conventions.services.
+"""
+
+import datetime
+import random
+import time
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from bench.volume import activity
+from bench.volume.organisation import OrganisationWriter, iscg_email, write_conventions
+from bench.volume.writer import Writer
+from casework.models import Intervention, Orientation, Person
+from organisation.models import Department, PartnerType
+from referrals.models import GridVersion, Problem, Referral, ReferralNumberSequence
+
+
+class VolumeExistsError(Exception):
+    pass
+
+
+def period(*, years: int, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """``years`` years ending on ``end`` (inclusive)."""
+    try:
+        start = end.replace(year=end.year - years) + datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        start = end.replace(year=end.year - years, day=28) + datetime.timedelta(days=1)
+    return start, end
+
+
+def generate_volume(*, posts: int, years: int, seed: int, end: datetime.date, log=print) -> dict[str, int]:
+    """Write the volume; returns the rows written per model label."""
+    if _user_exists(iscg_email(seed, 1)):
+        raise VolumeExistsError(f"A volume with seed {seed} already exists in this database.")
+    start, end = period(years=years, end=end)
+    departments = list(Department.objects.order_by("code"))
+    if not departments:
+        raise ValueError("No departments: run the migrations first.")
+    by_department = defaultdict(list)
+    for number in range(1, posts + 1):
+        by_department[departments[(number - 1) % len(departments)]].append(number)
+    version = GridVersion.objects.filter(is_current=True).first()
+    reference = activity.Reference(
+        problems=dict(Problem.objects.values_list("code", "pk")),
+        partner_types=dict(PartnerType.objects.values_list("code", "pk")),
+        grid_version=version,
+        grid_items=list(version.items.order_by("position").values_list("pk", "is_red")) if version else [],
+    )
+    writer = Writer()
+    organisation = OrganisationWriter(writer, seed=seed, start=start)
+    activity.declare_tables(writer)
+    if writer.is_postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+    started = time.monotonic()
+    payments = 0
+    for index, (department, numbers) in enumerate(by_department.items(), start=1):
+        rng = random.Random(f"iscg-bench-{seed}-department-{department.code}")  # noqa: S311 - synthetic data
+        with transaction.atomic():
+            bench_posts = organisation.department(department, numbers, rng)
+            referrals = []
+            for post in bench_posts:
+                planner = activity.PostActivity(writer, reference, post, seed=seed, start=start, end=end)
+                planner.run()
+                referrals += planner.referrals
+            _number_referrals(writer, department, referrals)
+            writer.flush()
+            payments += write_conventions(department, bench_posts, first_year=start.year, last_year=end.year, rng=rng)
+        if index % 10 == 0 or index == len(by_department):
+            log(f"{index}/{len(by_department)} departments, {time.monotonic() - started:.0f} s")
+    writer.reset_sequences()
+    if writer.is_postgresql:
+        with connection.cursor() as cursor:
+            for model in (Referral, Person, Intervention, Orientation):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    counts = dict(writer.counts)
+    counts["conventions.Payment"] = payments
+    return counts
+
+
+def _user_exists(email: str) -> bool:
+    from accounts.models import User
+
+    return User.objects.filter(email=email).exists()
+
+
+def _number_referrals(writer: Writer, department, referrals: list[tuple]) -> None:
+    """2026-80-000123: each year's next values of the department's sequence, in filing order."""
+    referrals.sort(key=lambda r: (r[0], str(r[1])))
+    years = [referred_at.astimezone(activity.PARIS).year for referred_at, _key, _pk in referrals]
+    next_value = {}
+    for year, count in Counter(years).items():
+        sequence, _created = ReferralNumberSequence.objects.get_or_create(department=department, year=year)
+        ReferralNumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + count)
+        sequence.refresh_from_db(fields=["last_value"])
+        next_value[year] = sequence.last_value - count + 1
+    numbers = {}
+    for (_at, _key, pk), year in zip(referrals, years, strict=True):
+        numbers[pk] = f"{year}-{department.code}-{next_value[year]:06d}"
+        next_value[year] += 1
+    table = writer.tables[Referral]
+    table.rows = [(row[0], row[1], numbers[row[0]], *row[3:]) for row in table.rows]

@@ -1,0 +1,96 @@
+"""generate_volume at a tiny scale: what it writes, that it is consistent, and that a seed gives the same rows."""
+
+import datetime
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from accounts.enums import Role
+from accounts.models import User
+from bench.volume import generate_volume
+from casework.enums import InterventionStatus
+from casework.models import FollowUp, FollowUpReferral, Intervention, Orientation, Person
+from conventions.models import Convention, FundingRule, Payment, SteeringCommittee
+from organisation.models import Post
+from referrals.enums import Status
+from referrals.models import DangerAssessment, Referral, ReferralNumberSequence
+
+END = datetime.date(2025, 12, 31)
+
+pytestmark = pytest.mark.django_db
+
+
+def _generate(seed=7, posts=2, years=1):
+    return generate_volume(posts=posts, years=years, seed=seed, end=END, log=lambda line: None)
+
+
+def _snapshot():
+    return {
+        "referrals": list(
+            Referral.objects.order_by("number").values_list("number", "public_id", "status", "unit__name")
+        ),
+        "persons": list(Person.objects.order_by("public_id").values_list("public_id", "name_key", "birth_date")),
+        "interventions": list(
+            Intervention.objects.order_by("public_id").values_list("public_id", "starts_at", "status", "kind")
+        ),
+        "orientations": list(Orientation.objects.order_by("public_id").values_list("public_id", "status")),
+        "payments": list(Payment.objects.order_by("public_id").values_list("public_id", "amount_cents")),
+    }
+
+
+def test_generate_volume_writes_a_consistent_tiny_volume():
+    counts = _generate()
+
+    assert Post.objects.filter(name__startswith="Poste ISCG banc").count() == 2
+    assert User.objects.filter(role=Role.ISCG, email__endswith="@bench.iscg.test").count() == 2
+    assert User.objects.filter(role=Role.COORDINATOR, email__endswith="@bench.iscg.test").count() == 2
+    referrals = Referral.objects.count()
+    persons = Person.objects.count()
+    interventions = Intervention.objects.count()
+    assert 300 <= referrals <= 700  # about 250 per post-year
+    assert 180 <= persons <= 450  # about 150
+    assert 700 <= interventions <= 1600  # about 550
+    assert 140 <= Orientation.objects.count() <= 400  # about 120
+    assert counts["referrals.Referral"] == referrals
+    # Every workflow state, every kind of person and follow-up.
+    assert {Status.SUBMITTED, Status.RECEIVED, Status.TAKEN_UP, Status.CLOSED, Status.WITHDRAWN} <= set(
+        Referral.objects.values_list("status", flat=True)
+    )
+    assert Person.objects.filter(is_anonymous=True).exists()
+    duplicates = Person.objects.exclude(name_key="").values("post", "name_key", "birth_date").distinct().count()
+    assert duplicates < Person.objects.exclude(name_key="").count()  # same name and birth date twice
+    assert Intervention.objects.filter(status=InterventionStatus.NO_SHOW).exists()
+    assert Intervention.objects.filter(status=InterventionStatus.PLANNED, starts_at__date__gt=END).exists()
+    assert FollowUp.objects.open().exists() and FollowUp.objects.closed().exists()
+    assert DangerAssessment.objects.filter(is_danger=True).exists()
+    # Referral numbers come from the department's yearly sequence.
+    assert all(re.fullmatch(r"2025-\d{2}-\d{6}", n) for n in Referral.objects.values_list("number", flat=True))
+    assert sum(ReferralNumberSequence.objects.filter(year=2025).values_list("last_value", flat=True)) == referrals
+    # A taken-up referral is linked to exactly one follow-up.
+    assert FollowUpReferral.objects.count() == Referral.objects.filter(status=Status.TAKEN_UP).count()
+    # Conventions went through the services: commitments cover the cost.
+    assert Convention.objects.count() == 2
+    assert FundingRule.objects.count() == 2 * 3
+    assert Payment.objects.exists() and SteeringCommittee.objects.count() == 2
+    for convention in Convention.objects.with_list_data():
+        assert convention.committed_cents == convention.total_cost_cents > 0
+
+
+def test_generate_volume_is_deterministic_for_a_seed():
+    with transaction.atomic():
+        _generate(seed=11)
+        first = _snapshot()
+        transaction.set_rollback(True)
+    assert not Referral.objects.exists()
+    _generate(seed=11)
+    assert _snapshot() == first
+    assert first["referrals"]
+
+
+def test_generate_volume_command_refuses_a_seed_already_generated(capsys):
+    call_command("generate_volume", posts=1, years=1, seed=3, end=END)
+    assert "Generated in" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("generate_volume", posts=1, years=1, seed=3, end=END)
