@@ -39,6 +39,7 @@ class PostInline(ReadOnlyInline):
 class RuleInline(ReadOnlyInline):
     model = FundingRule
     fields = ["year", "funder", "kind", "amount_cents", "percent", "rank", "cap_cents", "committed_cents"]
+    readonly_fields = ["committed_cents"]  # computed by the cofinancing engine, not editable
 
 
 class PaymentInline(ReadOnlyInline):

@@ -227,6 +227,28 @@ def import_batch_q(scope: Scope, prefix: str = "") -> Q:
     return NOTHING
 
 
+# ---- Access journal and right of access (audit app, docs/privacy.md) ------------------------------
+# A coordinator searches the journal of their departments: the entries on records of their posts
+# (and attempts on unknown records by their departments' users), stored with the entry's department.
+# The right-of-access export of a person is for the ISCG of the post and the coordinator of the
+# department (reached by the reference the ISCG gives). Never the admin.
+
+
+def journal_q(scope: Scope, prefix: str = "") -> Q:
+    if scope.role == Role.COORDINATOR:
+        return _in(f"{prefix}department", scope.department_ids)
+    return NOTHING
+
+
+def person_export_q(scope: Scope, prefix: str = "") -> Q:
+    match scope.role:
+        case Role.ISCG:
+            return _in(f"{prefix}post", scope.post_ids)
+        case Role.COORDINATOR:
+            return _in(f"{prefix}post__department", scope.department_ids)
+    return NOTHING
+
+
 # ---- Staff accounts -----------------------------------------------------------------------------
 # Coordinators manage the accounts attached to their departments: by department (coordinators,
 # funders), by unit (police) or by post assignment (ISCG). Callers add .distinct().
@@ -277,6 +299,9 @@ class Action(StrEnum):
     VIEW_COFINANCING_FIGURES = "bilan.view_cofinancing"
     # Imports (history brought in from spreadsheets): person-level writes, ISCG and coordinators only.
     IMPORT_ACTIVITY = "import.activity"
+    # Audit: the access journal of a department, the right-of-access export of one person.
+    VIEW_ACCESS_JOURNAL = "audit.view_journal"
+    EXPORT_PERSON_DATA = "audit.export_person"
 
 
 # Grid answers are among the most sensitive data (DOMAIN.md §5): the ISCG's only, not even the admin's.
@@ -284,6 +309,13 @@ ISCG_ONLY_ACTIONS = frozenset({Action.VIEW_DANGER_GRID})
 # Person-level casework: not even the admin reads it (DOMAIN.md §2: the admin has the Django admin).
 CASEWORK_ACTIONS = frozenset(
     {Action.VIEW_CASEWORK, Action.MANAGE_CASEWORK, Action.LIST_DEPARTMENT_FOLLOWUPS, Action.IMPORT_ACTIVITY}
+)
+# The journal and the right-of-access export concern persons: not the admin's either.
+AUDIT_ACTIONS = frozenset({Action.VIEW_ACCESS_JOURNAL, Action.EXPORT_PERSON_DATA})
+# A referral's content (description, persons, safe contacts, added information) is person-level: the
+# admin manages users and reference data and lists referrals' metadata, never reads or writes their content.
+REFERRAL_CONTENT_ACTIONS = frozenset(
+    {Action.FILE_REFERRAL, Action.WITHDRAW_REFERRAL, Action.ADD_REFERRAL_INFORMATION, Action.TRIAGE_REFERRAL}
 )
 
 
@@ -309,6 +341,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_BILAN,
             Action.VIEW_EXACT_FIGURES,
             Action.IMPORT_ACTIVITY,
+            Action.EXPORT_PERSON_DATA,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -326,6 +359,8 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_EXACT_FIGURES,
             Action.VIEW_COFINANCING_FIGURES,
             Action.IMPORT_ACTIVITY,
+            Action.VIEW_ACCESS_JOURNAL,
+            Action.EXPORT_PERSON_DATA,
         }
     ),
     Role.FUNDER: frozenset(
@@ -337,7 +372,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_COFINANCING_FIGURES,
         }
     ),
-    Role.ADMIN: frozenset(Action) - ISCG_ONLY_ACTIONS - CASEWORK_ACTIONS,
+    Role.ADMIN: frozenset(Action) - ISCG_ONLY_ACTIONS - CASEWORK_ACTIONS - AUDIT_ACTIONS - REFERRAL_CONTENT_ACTIONS,
 }
 
 

@@ -408,12 +408,12 @@ def test_the_iscg_fills_the_grid_again_and_it_is_recorded_as_theirs(world, clien
     assert (assessment.filled_by, assessment.filled_by_kind, assessment.is_danger) == (world.a.iscg, "iscg", True)
 
 
-def test_the_admin_cannot_read_danger_grids(world, client_for):
+def test_the_admin_reads_neither_referrals_nor_danger_grids(world, client_for):
     DangerAssessmentFactory(referral=world.a.referral, red=2)
     response = client_for("admin").get(world.a.referral.get_absolute_url())
-    assert response.status_code == 200
-    assert response.context["assessments"] is None
+    assert response.status_code == 403  # the admin manages reference data, not referrals' content
     assert "armes à feu" not in response.content.decode()
+    assert world.a.referral.description not in response.content.decode()
 
 
 def test_a_missing_agreement_is_reported_together_with_a_half_filled_grid(world, client_for):

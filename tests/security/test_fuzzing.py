@@ -1,0 +1,132 @@
+"""Property-based fuzzing of the main forms and of the bilan query string: whatever is posted, the
+answer is never a server error (the test client re-raises any exception a view lets through).
+
+Each property starts from a valid submission and mutates it: values replaced by hostile strings,
+fields dropped, unknown fields added. 200 examples per form."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conventions.test_views import convention_data
+from tests.referrals.test_views import form_data
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+hostile = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.dates(min_value=datetime.date(1, 1, 1)).map(lambda day: day.strftime("%Y-%m-%d")),
+    st.sampled_from(
+        ["", " ", "0", "-1", "1e309", "NaN", "2026-02-30", "2026-13-01T25:61", "\x00", "<script>", "' OR 1=1 --"]
+    ),
+    st.uuids().map(str),
+)
+
+
+@st.composite
+def mutated(draw, valid: dict):
+    data = {}
+    for key, value in valid.items():
+        action = draw(st.sampled_from(["keep", "keep", "replace", "drop"]))
+        if action == "keep":
+            data[key] = value
+        elif action == "replace":
+            data[key] = draw(hostile)
+    data.update(draw(st.dictionaries(st.text(min_size=1, max_size=20), hostile, max_size=3)))
+    return data
+
+
+def _check(response):
+    assert response.status_code < 500
+
+
+def test_fuzz_referral_create(world, client_for):
+    client, url = client_for("officer_a"), reverse("referrals:create")
+
+    @FUZZ
+    @given(data=mutated(form_data(world.a.unit)))
+    def property_(data):
+        _check(client.post(url, data))
+
+    property_()
+
+
+def test_fuzz_person_create(world, client_for):
+    client, url = client_for("iscg_a"), reverse("casework:person_create")
+    valid = {
+        "post": world.a.post.pk,
+        "last_name": "Durand",
+        "first_name": "Inès",
+        "birth_date": "1985-03-02",
+        "sex": "f",
+        "age_class": "unknown",
+        "safe_phone": "06 12 12 12 12",
+        "family_situation": "unknown",
+        "known_to_social_services": "unknown",
+        "create_anyway": "on",
+    }
+
+    @FUZZ
+    @given(data=mutated(valid))
+    def property_(data):
+        _check(client.post(url, data))
+
+    property_()
+
+
+def test_fuzz_intervention_create(world, client_for):
+    client = client_for("iscg_a")
+    url = reverse("casework:intervention_create", kwargs={"public_id": world.a.followup.public_id})
+    valid = {
+        "starts_at": "2026-03-02T10:00",
+        "duration_minutes": "30",
+        "kind": "interview",
+        "place": "police_station",
+        "status": "done",
+        "summary": "Entretien",
+        "private_note": "",
+    }
+
+    @FUZZ
+    @given(data=mutated(valid))
+    def property_(data):
+        _check(client.post(url, data))
+
+    property_()
+
+
+def test_fuzz_convention_create(world, client_for):
+    client, url = client_for("coordinator_a"), reverse("conventions:convention_create")
+
+    @FUZZ
+    @given(data=mutated(convention_data(world)))
+    def property_(data):
+        _check(client.post(url, data))
+
+    property_()
+
+
+@pytest.mark.parametrize("persona", ["coordinator_a", "funder_a"])
+def test_fuzz_bilan_query_string(persona, world, client_for):
+    client, url = client_for(persona), reverse("reporting:bilan")
+    valid = {
+        "scope": f"department:{world.a.department.pk}",
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "diffusion": "on",
+        "threshold": "11",
+    }
+
+    @FUZZ
+    @given(data=mutated(valid))
+    def property_(data):
+        _check(client.get(url, data))
+
+    property_()
