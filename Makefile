@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
+# pytest-xdist processes for `make test`; PYTEST_WORKERS=0 runs the suite in one process (easier debugging).
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test quality install install-dev migrate seed messages compilemessages bench clean
 
@@ -35,7 +37,7 @@ run: seed
 
 ## The whole test suite (browser tests skip with a message when no Chromium is installed).
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Linters, formatting, migrations, translations and deployment checks.
 quality: install-dev
@@ -44,7 +46,10 @@ quality: install-dev
 	$(BIN)/djlint templates --lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/check_translations.py
+	$(BIN)/bandit -ll -q -r . -x './.venv*,./staticfiles,./test-artifacts,./media'
 	ISCG_ENV=production SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(64))") \
+		FIELD_ENCRYPTION_KEYS=$$($(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+		SEARCH_HASH_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(48))") \
 		ALLOWED_HOSTS=iscg.example DATABASE_URL=sqlite:///:memory: \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
@@ -52,6 +57,17 @@ quality: install-dev
 messages: install-dev
 	$(PY) manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages -l fr --ignore=.venv
+
+## Benchmarks on the generated volume (PostgreSQL: DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/iscg_volume;
+## first `manage.py generate_volume`). Each prints its figures; none fails on a timing. docs/benchmarks.md.
+BENCH_RUNS ?= 5
+BENCH_LOAD_USERS ?= 50
+BENCH_LOAD_SECONDS ?= 300
+bench: install-dev
+	$(PY) manage.py bench_bilans --runs $(BENCH_RUNS)
+	$(PY) manage.py bench_pages --runs 20
+	$(PY) manage.py bench_pdf --runs 3
+	$(PY) bench/load.py --users $(BENCH_LOAD_USERS) --duration $(BENCH_LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) .make-install .make-install-dev staticfiles .pytest_cache .ruff_cache

@@ -5,7 +5,9 @@ Defaults are safe for local use: SQLite next to the code, DEBUG off unless asked
 Production (DEBUG off and ``ISCG_ENV=production``) refuses to start without its secrets.
 """
 
+import base64
 import datetime
+import hashlib
 from pathlib import Path
 
 import environ
@@ -29,6 +31,21 @@ _INSECURE_LOCAL_KEY = "local-only-insecure-key-never-use-in-production-012345678
 SECRET_KEY = env.str("SECRET_KEY", default="" if IS_PRODUCTION else _INSECURE_LOCAL_KEY)
 if IS_PRODUCTION and (not SECRET_KEY or SECRET_KEY == _INSECURE_LOCAL_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production.")
+
+# Encryption at rest (privacy.crypto): Fernet keys, comma-separated, newest first; the newest
+# encrypts, any decrypts. The keyed hash of safe phones (duplicate detection) has its own key.
+# Outside production both default to keys derived from SECRET_KEY; production requires them.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+SEARCH_HASH_KEY = env.str("SEARCH_HASH_KEY", default="")
+if IS_PRODUCTION and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production (Fernet keys, newest first).")
+if IS_PRODUCTION and len(SEARCH_HASH_KEY) < 32:
+    raise ImproperlyConfigured("SEARCH_HASH_KEY must be set to at least 32 random characters in production.")
+if not FIELD_ENCRYPTION_KEYS:
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"iscg:field-encryption:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+SEARCH_HASH_KEY = SEARCH_HASH_KEY or hashlib.sha256(f"iscg:search-hash:{SECRET_KEY}".encode()).hexdigest()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if IS_PRODUCTION and not ALLOWED_HOSTS:
@@ -63,10 +80,15 @@ INSTALLED_APPS = [
     "reporting",
     "imports",
     "demo",
+    "bench",
+    "auditlog",
+    "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "audit.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +103,8 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "organisation.middleware.ScopeMiddleware",
+    "audit.middleware.AccessJournalMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -108,9 +132,20 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a demo to a few people at once, and the access journal writes on
+    # reads: wait for the write lock instead of failing, and take it when a transaction starts.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Optional streaming replica for the bilans' reads (iscg.db_routers); tests mirror it onto default.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0), CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"}
+    )
+    DATABASE_ROUTERS = ["iscg.db_routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -239,12 +274,23 @@ DSFR_MARK_OPTIONAL_FIELDS = True  # DSFR now marks optional fields, not required
 SERVICE_NAME = "Intervention sociale en commissariat et gendarmerie"
 SERVICE_TAGLINE = "Saisines, suivis et bilans des ISCG"
 
+# Privacy (docs/privacy.md): the access journal is kept ACCESS_JOURNAL_RETENTION_DAYS (the change
+# history too); follow-ups closed or inactive for RETENTION_YEARS are anonymised by apply_retention.
+ACCESS_JOURNAL_RETENTION_DAYS = env.int("ACCESS_JOURNAL_RETENTION_DAYS", default=365)
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=2)
+RETENTION_WARNING_DAYS = 30
+# Change history (django-auditlog): linked to the access journal by the request id; no IP address.
+AUDITLOG_CID_GETTER = "audit.request_id.current_request_id"
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_MASK_CALLABLE = "audit.history.mask_value"
+
 # Logs go to stderr, without request bodies or personal data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} [{request_id}] {name} {message}", "style": "{"}},
+    "filters": {"request_id": {"()": "audit.request_id.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

@@ -28,6 +28,7 @@ urlpatterns = [
     path("conventions/", include("conventions.urls")),
     path("bilans/", include("reporting.urls")),
     path("imports/", include("imports.urls")),
+    path("protection-des-donnees/", include("audit.urls")),
     path("", include(public_pages)),
     path("admin/", admin.site.urls),
 ]
