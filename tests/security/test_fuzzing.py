@@ -1,4 +1,4 @@
-"""Property-based fuzzing of the main forms and of the bilan query string: whatever is posted, the
+"""Property-based fuzzing of the forms people type into, and of the bilan query string: whatever is posted, the
 answer is never a server error (the test client re-raises any exception a view lets through).
 
 Each property starts from a valid submission and mutates it: values replaced by hostile strings,
@@ -130,3 +130,87 @@ def test_fuzz_bilan_query_string(persona, world, client_for):
         _check(client.get(url, data))
 
     property_()
+
+
+def _fuzz_form(client, url, valid):
+    @FUZZ
+    @given(data=mutated(valid))
+    def property_(data):
+        _check(client.post(url, data))
+
+    property_()
+
+
+def test_fuzz_orientation_create(world, client_for):
+    url = reverse("casework:orientation_create", kwargs={"public_id": world.a.followup.public_id})
+    valid = {
+        "kind": "orientation",
+        "oriented_on": "2026-01-10",
+        "partner": world.a.partner.pk,
+        "reason": "Aide",
+        "status": "proposed",
+        "outcome_on": "",
+        "recipient": "",
+    }
+    _fuzz_form(client_for("iscg_a"), url, valid)
+
+
+def test_fuzz_assessment_create(world, client_for):
+    url = reverse("casework:assessment_create", kwargs={"public_id": world.a.followup.public_id})
+    valid = {
+        "assessed_on": "2026-01-10",
+        "problems": "1",
+        "needs": "Mise à l'abri",
+        "risk_level": "high",
+        "risk_comment": "",
+        "children_exposed": "2",
+        "known_to_social_services": "no",
+    }
+    _fuzz_form(client_for("iscg_a"), url, valid)
+
+
+def test_fuzz_followup_close(world, client_for):
+    url = reverse("casework:followup_close", kwargs={"public_id": world.a.followup.public_id})
+    _fuzz_form(client_for("iscg_a"), url, {"reason": "resolved", "closed_on": "2026-11-30"})
+
+
+def test_fuzz_partner_create(world, client_for):
+    valid = {
+        "department": world.a.department.pk,
+        "partner_type": "1",
+        "name": "CIDFF",
+        "address": "1 rue",
+        "commune": "Amiens",
+        "phone": "03 22 00 00 00",
+        "email": "contact@cidff.example",
+        "website": "https://cidff.example",
+        "opening_hours": "9h-12h",
+        "accepts": "Tous publics",
+    }
+    _fuzz_form(client_for("coordinator_a"), reverse("organisation:partner_create"), valid)
+
+
+def test_fuzz_staff_create(world, client_for):
+    valid = {
+        "email": "nouvelle@test.example",
+        "first_name": "Anne",
+        "last_name": "Neuve",
+        "role": "police",
+        "units": world.a.unit.pk,
+        "post": "",
+        "departments": "",
+    }
+    _fuzz_form(client_for("coordinator_a"), reverse("organisation:staff_create"), valid)
+
+
+def test_fuzz_payment_create(world, client_for):
+    url = reverse("conventions:payment_create", kwargs={"public_id": world.a.convention.public_id})
+    valid = {
+        "funder": world.a.payment.funder_id,
+        "year": world.a.convention.starts_on.year,
+        "kind": "payment",
+        "amount": "1 234,56",
+        "dated_on": "2026-01-15",
+        "reference": "AF-1",
+    }
+    _fuzz_form(client_for("coordinator_a"), url, valid)
