@@ -8,8 +8,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PRIVACY_KEYS = {"FIELD_ENCRYPTION_KEYS": "yT3Oc7Hf0kG9q4uWb1Jm2aR6sNpVx8Ld5EiZt0CwQhY=", "SEARCH_HASH_KEY": "s" * 40}
 
 
+def clean_environ() -> dict:
+    """This process's environment without what the browser tests set in it for Playwright (the same
+    pytest-xdist worker may have run them): a deployment check must see a deployment's environment."""
+    return {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _start(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    environment = {k: v for k, v in clean_environ().items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
     environment.update(PRIVACY_KEYS)
     environment.update(env)
     return subprocess.run(
@@ -62,7 +68,12 @@ def test_production_cookies_are_secure_and_host_prefixed():
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS > 0)"
     )
-    environment = {**os.environ, "ISCG_ENV": "production", "SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "iscg.example"}
+    environment = {
+        **clean_environ(),
+        "ISCG_ENV": "production",
+        "SECRET_KEY": "x" * 64,
+        "ALLOWED_HOSTS": "iscg.example",
+    }
     environment.update(PRIVACY_KEYS)
     environment["DJANGO_SETTINGS_MODULE"] = "iscg.settings"
     result = subprocess.run(  # noqa: S603 - our own interpreter, a fixed snippet
@@ -73,7 +84,7 @@ def test_production_cookies_are_secure_and_host_prefixed():
 
 def test_deploy_checks_pass_with_production_settings():
     environment = {
-        **os.environ,
+        **clean_environ(),
         "ISCG_ENV": "production",
         "SECRET_KEY": "a-very-long-random-secret-key-for-the-deployment-check-0123456789",
         "ALLOWED_HOSTS": "iscg.example",
