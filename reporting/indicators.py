@@ -239,12 +239,17 @@ def _denominator(count: int, what: str) -> str:
 # ---- The bilan ----------------------------------------------------------------------------------
 
 
+def _held(filters: "_Filters", bounds: "_Bounds") -> QuerySet:
+    """The held interventions of the scope and period: what every person count starts from."""
+    return Intervention.objects.filter(
+        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.DONE
+    )
+
+
 def persons_met_count(*, scope: BilanScope, period: Period) -> int:
     """B1 alone (one query): distinct persons with a held intervention in the period and scope."""
     filters, bounds = _Filters(scope), _Bounds(period)
-    held = Intervention.objects.filter(
-        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.DONE
-    )
+    held = _held(filters, bounds)
     return held.aggregate(n=Count("followup__person", distinct=True))["n"]
 
 
@@ -290,9 +295,7 @@ def _monthly(filters: _Filters, bounds: _Bounds) -> tuple[Month, ...]:
     months = _months(bounds.period)
     if len(months) > 36:  # a line of more than three years of months says nothing more
         return ()
-    held = Intervention.objects.filter(
-        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.DONE
-    )
+    held = _held(filters, bounds)
     rows = (
         held.order_by()
         .annotate(month=TruncMonth("starts_at"))
@@ -308,9 +311,7 @@ def _monthly(filters: _Filters, bounds: _Bounds) -> tuple[Month, ...]:
 
 
 def _compute(filters: _Filters, bounds: _Bounds, *, include_cofinancing: bool):
-    held = Intervention.objects.filter(
-        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.DONE
-    )
+    held = _held(filters, bounds)
     persons = Person.objects.filter(pk__in=held.values("followup__person"))
     indicators: list[Indicator] = []
     warnings: list[str] = []
