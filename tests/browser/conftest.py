@@ -108,5 +108,15 @@ def sign_in(page, email: str, password: str) -> None:
     page.goto("/connexion/")
     page.get_by_label("Adresse électronique professionnelle").fill(email)
     page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    click_and_wait(page, page.get_by_role("button", name="Se connecter"))
+
+
+def click_and_wait(page, locator) -> None:
+    """Click something that loads a new page, and return once that page has loaded.
+
+    A bare click() returns as soon as the click is dispatched: reading the page right after can
+    read the old one, or a blank one mid-navigation.
+    """
+    with page.expect_navigation():
+        locator.click()
     page.wait_for_load_state("networkidle")

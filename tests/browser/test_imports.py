@@ -2,6 +2,7 @@
 file with errors is shown line by line. Every page has no accessibility violation."""
 
 import io
+import re
 import zipfile
 
 from accounts.models import User
@@ -9,7 +10,7 @@ from casework.models import Intervention, Person
 from demo.data import DEMO_PASSWORD, demo_email
 from imports.exporting import csv_bytes
 from imports.models import ImportBatch
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import click_and_wait, sign_in
 from tests.browser.test_casework_journey import _restore_casework_reference_data
 from tests.imports.test_formats_and_errors import FOLLOWUPS, INTERVENTIONS, PERSONS, REFERRALS
 
@@ -81,25 +82,22 @@ def test_an_iscg_uploads_previews_and_confirms_an_import_of_history(demo, page, 
     persons_before = Person.objects.filter(post=post).count()
     sign_in(page, email, DEMO_PASSWORD)
 
-    page.locator("nav a[href='/imports/']").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page, page.locator("nav a[href='/imports/']"))
     axe(page)
-    page.locator("main a[href='/imports/nouvel-import/']").first.click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page, page.locator("main a[href='/imports/nouvel-import/']").first)
     axe(page)
     page.locator("#id_post").select_option(str(post.pk))
     page.locator("#id_file").set_input_files(str(path))
     screenshot("imports-upload")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/imports/*/")
+    click_and_wait(page, page.locator("main form button[type=submit]"))
+    assert re.search(r"/imports/[0-9a-f-]{36}/$", page.url)
     main = page.locator("main")
     assert "historique.zip" in main.inner_text()
     assert Person.objects.filter(post=post).count() == persons_before  # the preview writes nothing
     axe(page)
     screenshot("imports-preview")
 
-    page.locator("main form[data-import-confirm] button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page, page.locator("main form[data-import-confirm] button[type=submit]"))
     batch = ImportBatch.objects.get()
     assert batch.status == "imported"
     assert Person.objects.filter(post=post).count() == persons_before + 2
@@ -111,8 +109,8 @@ def test_an_iscg_uploads_previews_and_confirms_an_import_of_history(demo, page, 
     bad.write_bytes(csv_bytes((FOLLOWUPS, [["S9", "P404", "31/02/2025", "", "", "", ""]])))
     page.goto("/imports/nouvel-import/")
     page.locator("#id_file").set_input_files(str(bad))
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/imports/*/")
+    click_and_wait(page, page.locator("main form button[type=submit]"))
+    assert re.search(r"/imports/[0-9a-f-]{36}/$", page.url)
     assert "31/02/2025" in page.locator("main table").last.inner_text()
     assert page.locator("form[data-import-confirm]").count() == 0
     axe(page)

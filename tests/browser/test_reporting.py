@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from accounts.models import User
 from casework.enums import Place
 from demo.data import DEMO_PASSWORD, demo_email
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import click_and_wait, sign_in
 from tests.casework.factories import FollowUpFactory, InterventionFactory
 
 LAST_YEAR = timezone.localdate().year - 1
@@ -30,8 +30,7 @@ def _activity_last_year(email: str, persons: int) -> None:
 def test_iscg_reads_the_bilan_of_their_post(demo, page, axe, screenshot):
     _activity_last_year(demo_email("iscg", "80"), persons=12)
     sign_in(page, demo_email("iscg", "80"), DEMO_PASSWORD)
-    page.get_by_role("link", name="Bilans").first.click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page, page.get_by_role("link", name="Bilans").first)
     main = page.locator("main")
     assert "Bilan —" in main.inner_text()
     assert main.locator("#indicator-B1 .iscg-stat").inner_text() == "12"
@@ -43,8 +42,7 @@ def test_iscg_reads_the_bilan_of_their_post(demo, page, axe, screenshot):
 def test_funder_downloads_the_masked_pdf(demo, page, axe, screenshot):
     _activity_last_year(demo_email("iscg", "80"), persons=4)
     sign_in(page, demo_email("funder", "80"), DEMO_PASSWORD)
-    page.get_by_role("link", name="Bilans").first.click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page, page.get_by_role("link", name="Bilans").first)
     assert page.locator("#indicator-B1 .iscg-stat").inner_text() == "< 11"
     axe(page)
     screenshot("bilan-funder")

@@ -6,7 +6,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
-from tests.browser.conftest import restore_reference_data, sign_in
+from tests.browser.conftest import click_and_wait, restore_reference_data, sign_in
 
 
 def code_from_secret(secret: str, *, later: int = 0) -> str:
@@ -32,21 +32,20 @@ def test_user_enrols_a_second_factor_and_signs_in_with_it(transactional_db, sett
     screenshot("enrol")
     secret = page.locator(".iscg-secret").inner_text()
     page.get_by_label("Code à six chiffres affiché par l’application").fill(code_from_secret(secret))
-    page.get_by_role("button", name="Activer").click()
+    click_and_wait(page, page.get_by_role("button", name="Activer"))
     codes = page.locator(".iscg-codes code").all_inner_texts()
     assert len(codes) == 10
     axe(page)
     screenshot("backup-codes")
-    page.get_by_role("link", name="J’ai conservé mes codes, continuer").click()
-    page.get_by_role("button", name="Se déconnecter").click()
+    click_and_wait(page, page.get_by_role("link", name="J’ai conservé mes codes, continuer"))
+    click_and_wait(page, page.get_by_role("button", name="Se déconnecter"))
 
     # Sign in again: password, then a code from the next time step (the first one is spent).
     sign_in(page, user.email, TEST_PASSWORD)
     assert "/connexion/verification/" in page.url
     axe(page)
     page.get_by_label(re.compile("Code de votre application")).fill(code_from_secret(secret, later=30))
-    page.get_by_role("button", name="Vérifier").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page, page.get_by_role("button", name="Vérifier"))
     assert "/connexion/" not in page.url
     assert TOTPDevice.objects.get(user=user).confirmed
     assert "Mode démonstration" not in page.content()
