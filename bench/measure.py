@@ -30,6 +30,7 @@ def timed():
     class Result:
         seconds = 0.0
         queries = 0
+        captured: list[dict] = []
 
     result = Result()
     with CaptureQueriesContext(connection) as captured:
@@ -37,6 +38,7 @@ def timed():
         yield result
         result.seconds = time.perf_counter() - started
     result.queries = len(captured.captured_queries)
+    result.captured = captured.captured_queries
 
 
 def bench_post() -> Post:

@@ -402,6 +402,13 @@ class Intervention(models.Model):
         indexes = [
             models.Index(fields=["followup", "starts_at"], name="intervention_followup_idx"),
             models.Index(fields=["author", "status", "starts_at"], name="intervention_agenda_idx"),
+            # The held interventions of a period, what every bilan count starts from: a range scan of
+            # this index (with the follow-up, to reach the person) instead of reading the whole table.
+            models.Index(
+                fields=["starts_at", "followup"],
+                condition=models.Q(status=InterventionStatus.DONE),
+                name="intervention_held_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -209,6 +209,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="referral_unit_status_idx"),
             models.Index(fields=["status", "referred_at"], name="referral_status_referred_idx"),
+            # The referrals received in a period (bilans, group A), with the unit for the scope.
+            models.Index(fields=["referred_at", "unit"], name="referral_referred_unit_idx"),
         ]
         constraints = [
             models.CheckConstraint(

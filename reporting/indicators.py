@@ -33,6 +33,8 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -216,6 +218,21 @@ def _grouped(queryset: QuerySet, field: str, *, count="pk", distinct=False) -> d
     return {(UNKNOWN if key in (None, "") else str(key)): n for key, n in rows}
 
 
+def _crossed(queryset: QuerySet, *fields: str) -> dict[tuple, int]:
+    """Counts of ``queryset`` grouped by several fields at once: one scan for several breakdowns
+    (a handful of rows: the product of the fields' choices)."""
+    rows = queryset.order_by().values(*fields).annotate(n=Count("pk")).values_list(*fields, "n")
+    return {tuple(UNKNOWN if key in (None, "") else str(key) for key in row[:-1]): row[-1] for row in rows}
+
+
+def _margin(crossed: dict[tuple, int], position: int) -> dict:
+    """One breakdown of a crossed count: the counts summed over the other fields."""
+    counts: dict = {}
+    for keys, n in crossed.items():
+        counts[keys[position]] = counts.get(keys[position], 0) + n
+    return counts
+
+
 def _median(queryset: QuerySet, field: str, count: int):
     """Median of ``field`` over ``queryset`` (``count`` rows): the database orders, we read the middle rows."""
     if not count:
@@ -377,12 +394,16 @@ def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
         denominator_label=_denominator(closed_total, referral_word),
         note=_("Closed during the period, by reason."),
     )
-    first_held = Intervention.objects.filter(
-        followup__referrals=OuterRef("pk"), status=InterventionStatus.DONE, starts_at__gte=OuterRef("referred_at")
-    ).order_by("starts_at")
+    # The first held intervention after each referral, as one grouped join (the database hashes the
+    # three tables at a national scale) rather than one correlated subquery per referral. The
+    # redundant lower bound on starts_at lets the join read the interventions' index by range.
     delays = (
-        received.annotate(first_held_at=Subquery(first_held.values("starts_at")[:1]))
-        .filter(first_held_at__isnull=False)
+        received.filter(  # one filter() call: the three conditions are on the same intervention
+            Q(followups__interventions__starts_at__gte=F("referred_at")),
+            Q(followups__interventions__starts_at__gte=bounds.start_at),
+            followups__interventions__status=InterventionStatus.DONE,
+        )
+        .annotate(first_held_at=Min("followups__interventions__starts_at"))
         .annotate(delay=ExpressionWrapper(F("first_held_at") - F("referred_at"), output_field=DurationField()))
     )
     end_at = bounds.end_at
@@ -441,10 +462,11 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
     held_before = Intervention.objects.filter(
         followup__person=OuterRef("pk"), status=InterventionStatus.DONE, starts_at__lt=bounds.start_at
     )
-    totals = persons.annotate(seen_before=Exists(held_before)).aggregate(
-        met=Count("pk"), new=Count("pk", filter=Q(seen_before=False))
-    )
-    met = totals["met"]
+    # Conditions in WHERE, never EXISTS in the select list: the planner turns them into (anti-)joins
+    # instead of running a subquery per person.
+    by_sex_and_known = _crossed(persons, "sex", "known_to_social_services")
+    met = sum(by_sex_and_known.values())
+    seen_before = persons.filter(Exists(held_before)).count()
     person_word = _("persons met")
     denominator = _denominator(met, person_word)
 
@@ -470,6 +492,7 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         .annotate(age_class_at_first=_age_class_expression())
     )
 
+    by_age_and_role = _crossed(at_first, "age_class_at_first", "first_role")
     b1 = Indicator(
         "B1",
         _("Persons met"),
@@ -481,7 +504,7 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         "B2",
         _("New persons"),
         FigureUnit.PERSONS,
-        totals["new"],
+        met - seen_before,
         note=_("Persons whose first held intervention ever falls in the period."),
     )
     b3 = Indicator(
@@ -489,7 +512,7 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         _("Persons met by sex"),
         FigureUnit.PERSONS,
         met,
-        _cells(_grouped(persons, "sex"), Sex.choices, met),
+        _cells(_margin(by_sex_and_known, 0), Sex.choices, met),
         denominator,
     )
     b4 = Indicator(
@@ -497,7 +520,7 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         _("Persons met by age class"),
         FigureUnit.PERSONS,
         met,
-        _cells(_grouped(at_first, "age_class_at_first"), AgeClass.choices, met),
+        _cells(_margin(by_age_and_role, 0), AgeClass.choices, met),
         denominator,
         note=_("Age at the first held intervention of the period."),
     )
@@ -506,12 +529,12 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         _("Persons met by role"),
         FigureUnit.PERSONS,
         met,
-        _cells(_grouped(at_first, "first_role"), FollowUpRole.choices, met),
+        _cells(_margin(by_age_and_role, 1), FollowUpRole.choices, met),
         denominator,
         note=_("Role in the follow-up of the first held intervention of the period."),
     )
     b6 = _persons_by_problem(filters, held, met, denominator)
-    known = _grouped(persons, "known_to_social_services")
+    known = _margin(by_sex_and_known, 1)
     b7 = Indicator(
         "B7",
         _("Persons met known to social services at first contact"),
@@ -570,14 +593,19 @@ def _persons_by_problem(filters: _Filters, held: QuerySet, met: int, denominator
 
 
 def _children_exposed(filters, bounds, persons, met, denominator) -> Indicator:
-    highest = Assessment.objects.filter(
-        filters.followup("followup__"),
-        followup__person=OuterRef("pk"),
-        assessed_on__lte=bounds.period.end,
-        children_exposed__isnull=False,
-    ).order_by("-children_exposed")
-    figures = persons.annotate(exposed=Subquery(highest.values("children_exposed")[:1])).aggregate(
-        children=Coalesce(Sum("exposed"), 0), persons=Count("pk", filter=Q(exposed__gt=0))
+    highest = (
+        Assessment.objects.filter(
+            filters.followup("followup__"),
+            followup__person__in=persons,
+            assessed_on__lte=bounds.period.end,
+            children_exposed__isnull=False,
+        )
+        .order_by()
+        .values("followup__person")
+        .annotate(exposed=Max("children_exposed"))
+    )
+    figures = highest.aggregate(
+        children=Coalesce(Sum("exposed"), 0), persons=Count("exposed", filter=Q(exposed__gt=0))
     )
     return Indicator(
         "B8",
@@ -601,7 +629,8 @@ def _children_exposed(filters, bounds, persons, met, denominator) -> Indicator:
 
 
 def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_met: int) -> list[Indicator]:
-    held_count = held.count()
+    by_kind_and_place = _crossed(held, "kind", "place")
+    held_count = sum(by_kind_and_place.values())
     intervention_word = _("held interventions")
     denominator = _denominator(held_count, intervention_word)
     c1 = Indicator(
@@ -609,7 +638,7 @@ def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_m
         _("Held interventions by type"),
         FigureUnit.INTERVENTIONS,
         held_count,
-        _cells(_grouped(held, "kind"), InterventionKind.choices, held_count),
+        _cells(_margin(by_kind_and_place, 0), InterventionKind.choices, held_count),
         denominator,
     )
     in_period = Intervention.objects.filter(filters.followup("followup__"), bounds.at("starts_at"))
@@ -633,7 +662,7 @@ def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_m
         _("Held interventions by place"),
         FigureUnit.INTERVENTIONS,
         held_count,
-        _cells(_grouped(held, "place"), Place.choices, held_count),
+        _cells(_margin(by_kind_and_place, 1), Place.choices, held_count),
         denominator,
     )
     per_person = held.order_by().values("followup__person").annotate(n=Count("pk"))
@@ -663,14 +692,17 @@ def _danger(filters: _Filters, bounds: _Bounds, persons: QuerySet, persons_met: 
         assessed_on__lte=bounds.period.end,
         is_very_serious_danger=True,
     )
-    figures = persons.annotate(
-        has_grid=Exists(grids), has_grid_danger=Exists(grids.filter(is_danger=True)), is_flagged=Exists(very_serious)
-    ).aggregate(
-        with_grid=Count("pk", filter=Q(has_grid=True)),
-        grid_danger=Count("pk", filter=Q(has_grid_danger=True)),
-        flagged=Count("pk", filter=Q(is_flagged=True)),
-        either=Count("pk", filter=Q(has_grid_danger=True) | Q(is_flagged=True)),
-    )
+    # Each count is a semi-join in WHERE (an EXISTS in the select list would run once per person);
+    # "either" by inclusion–exclusion, so that no OR defeats the join.
+    grid_danger = persons.filter(Exists(grids.filter(is_danger=True))).count()
+    flagged = persons.filter(Exists(very_serious)).count()
+    both = persons.filter(Exists(grids.filter(is_danger=True)), Exists(very_serious)).count()
+    figures = {
+        "with_grid": persons.filter(Exists(grids)).count(),
+        "grid_danger": grid_danger,
+        "flagged": flagged,
+        "either": grid_danger + flagged - both,
+    }
     denominator = _denominator(persons_met, _("persons met"))
     d1 = Indicator(
         "D1",
@@ -772,16 +804,15 @@ def _followups(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
         _cells(closed_counts, ClosingReason.choices, closed_total),
         _denominator(closed_total, _("follow-ups closed")),
     )
-    first_held = Intervention.objects.filter(followup=OuterRef("pk"), status=InterventionStatus.DONE).order_by(
-        "starts_at"
-    )
+    # The first held intervention of each closed follow-up: one grouped inner join, the condition in
+    # WHERE (an aggregate's FILTER would read every intervention of every closed follow-up).
     durations = (
-        closed.annotate(first_held_on=TruncDate(Subquery(first_held.values("starts_at")[:1])))
-        .filter(first_held_on__isnull=False)
+        closed.filter(interventions__status=InterventionStatus.DONE)
+        .annotate(first_held_on=TruncDate(Min("interventions__starts_at")))
         .annotate(duration=ExpressionWrapper(F("closed_on") - F("first_held_on"), output_field=DurationField()))
     )
-    measured = durations.count()
-    total_duration = durations.aggregate(total=Sum("duration"))["total"]
+    totals = durations.aggregate(measured=Count("duration"), total=Sum("duration"))
+    measured, total_duration = totals["measured"], totals["total"]
     mean_days = _days(total_duration / measured) if measured and total_duration is not None else None
     median_days = _days(_median(durations, "duration", measured))
 

@@ -3,6 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 # Production also requires the encryption keys (tests/privacy checks their refusals).
 PRIVACY_KEYS = {"FIELD_ENCRYPTION_KEYS": "yT3Oc7Hf0kG9q4uWb1Jm2aR6sNpVx8Ld5EiZt0CwQhY=", "SEARCH_HASH_KEY": "s" * 40}
@@ -101,3 +104,26 @@ def test_deploy_checks_pass_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_postgresql_connections_run_without_jit_unless_asked(db):
+    """JIT compilation costs more than a post or department bilan query: off on every connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+    settings_of = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))",
+        ],
+        cwd=ROOT,
+        env={**clean_environ(), "DJANGO_SETTINGS_MODULE": "iscg.settings", "DATABASE_JIT_OFF": "false"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "jit" not in settings_of.stdout

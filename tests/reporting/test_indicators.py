@@ -280,6 +280,34 @@ def test_danger_indicators(data):
     assert values(d["D2"]) == {"grid_danger": 1, "very_serious_danger": 1}
 
 
+def test_overlaps_count_a_person_once_and_the_highest_or_first_figure_wins(data):
+    """p2 becomes both in characterised danger (grid) and flagged very serious; a second assessment of
+    p1 records more children exposed; r1's follow-up gets an earlier held intervention after it."""
+    p1 = data["p"].persons.get(sex=Sex.FEMALE)
+    p2 = data["p"].persons.get(sex=Sex.MALE)
+    f2 = p2.followups.get()
+    AssessmentFactory(
+        followup=f2, assessed_on=datetime.date(2025, 6, 2), very_serious_danger=True, children_exposed=None
+    )
+    AssessmentFactory(
+        followup=p1.followups.order_by("pk").first(), assessed_on=datetime.date(2025, 9, 1), children_exposed=3
+    )
+    AssessmentFactory(followup=f2, assessed_on=datetime.date(2026, 1, 2), children_exposed=9)  # after the period
+    InterventionFactory(followup=f2, author=f2.created_by, starts_at=at("2025-05-31"))  # r1: 30/05 → 31/05
+    InterventionFactory(followup=f2, author=f2.created_by, starts_at=at("2025-05-29"))  # before r1: not its first
+
+    indicators = department_bilan().indicators
+    assert indicators["D1"].total == 1
+    assert indicators["D2"].total == 2  # p1 flagged; p2 in grid danger and flagged: counted once
+    assert values(indicators["D2"]) == {"grid_danger": 1, "very_serious_danger": 2}
+    assert indicators["B8"].total == 3  # p1's highest figure (3, not 2 + 3); p2's 2026 figure is after the period
+    assert values(indicators["B8"]) == {"persons_with_children_exposed": 1}
+    assert indicators["A4"].total == 1.0  # the first held intervention after the referral, not the one before
+    details = {key: value for key, _label, value, _unit in indicators["A4"].details}
+    assert details["referrals_with_intervention"] == 1
+    assert indicators["B2"].total == 2  # p1 was met in 2024; p2's earlier intervention is still in 2025
+
+
 def test_orientations_and_child_protection_counted_apart(data):
     e = department_bilan().indicators
     assert e["E1"].total == 2 and values(e["E1"])["cidff"] == 1 and values(e["E1"])["ccas"] == 1

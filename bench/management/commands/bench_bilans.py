@@ -42,8 +42,15 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=None, help="Civil year (default: last complete year).")
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--scopes", default="post,department,national")
+        parser.add_argument(
+            "--slowest",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also print the N slowest queries of each scope's last run, with their SQL (for EXPLAIN).",
+        )
 
-    def handle(self, *args, year, runs, scopes, **options):
+    def handle(self, *args, year, runs, scopes, slowest, **options):
         year = year or timezone.localdate().year - 1
         period = civil_year(year)
         bounds = _Bounds(period)
@@ -61,12 +68,12 @@ class Command(BaseCommand):
         for kind in scopes.split(","):
             argument, key = subjects[kind]
             scope = resolve_scope(argument)
-            times, queries = [], 0
+            times, queries, captured = [], 0, []
             for _ in range(runs):
                 with timed() as result:
                     bilan = compute_bilan(scope=scope, period=period, with_previous=False)
                 times.append(result.seconds)
-                queries = result.queries
+                queries, captured = result.queries, result.captured
             floor_times, floor = [], None
             params = {"status": InterventionStatus.DONE, "start": bounds.start_at, "end": bounds.end_at, "key": key}
             for _ in range(runs):
@@ -82,3 +89,5 @@ class Command(BaseCommand):
                 f"{kind:12} {median * 1000:10.1f} {min(times) * 1000:9.1f} {queries:8d} {floor_median * 1000:9.1f} "
                 f"{median / floor_median:7.1f} {floor[0]:9,d} {floor[1]:8,d}"
             )
+            for query in sorted(captured, key=lambda query: -float(query["time"]))[:slowest]:
+                self.stdout.write(f"  {float(query['time']) * 1000:9.1f} ms  {query['sql']}")

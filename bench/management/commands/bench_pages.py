@@ -47,7 +47,14 @@ class Command(BaseCommand):
         period = f"start={datetime.date(year, 1, 1)}&end={datetime.date(year, 12, 31)}"
         pages = [
             ("police", "referral list", Role.POLICE, reverse("referrals:unit_list")),
-            ("police", "referral detail", Role.POLICE, referral.get_absolute_url()),
+            ("police", "new referral form", Role.POLICE, reverse("referrals:create")),
+            # An officer follows a referral on its confirmation page (the triage page is the ISCG's).
+            (
+                "police",
+                "referral (officer)",
+                Role.POLICE,
+                reverse("referrals:confirmation", kwargs={"public_id": referral.public_id}),
+            ),
             ("iscg", "triage queue", Role.ISCG, reverse("referrals:queue")),
             ("iscg", "follow-up list", Role.ISCG, reverse("casework:followup_list")),
             ("iscg", "follow-up detail", Role.ISCG, followup.get_absolute_url()),
