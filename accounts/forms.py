@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
+
+from iscg.forms import DsfrBaseForm
 
 
 class SignInForm(DsfrBaseForm, auth_forms.AuthenticationForm):

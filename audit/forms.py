@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
+
+from iscg.forms import DsfrBaseForm
 
 
 class PersonReferenceForm(DsfrBaseForm):

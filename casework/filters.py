@@ -2,11 +2,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from casework.enums import FollowUpRole
 from casework.models import FollowUp
 from casework.normalise import normalise_text
+from iscg.forms import DsfrBaseForm
 from organisation.models import Post
 from referrals.forms import DateInput
 from referrals.models import Problem

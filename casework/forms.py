@@ -3,13 +3,13 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 from dsfr.widgets import InlineRadioSelect
 
 from accounts.enums import Role
 from accounts.models import User
 from casework.enums import CHILD_PROTECTION_KINDS, OUTCOME_STATUSES, ClosingReason, InterventionStatus, OrientationKind
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, ViolenceForm
+from iscg.forms import DsfrBaseForm
 from organisation.models import Partner, PartnerType, Post, PostAssignment
 from referrals.forms import DATETIME_FORMAT, DateInput, DateTimeLocalInput
 from referrals.models import Problem

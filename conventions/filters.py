@@ -2,11 +2,11 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from conventions.enums import ConventionKind
 from conventions.models import Convention
 from conventions.summaries import ENDING_SOON_MONTHS, add_months
+from iscg.forms import DsfrBaseForm
 from organisation.models import Department
 
 

@@ -6,11 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from conventions import cofinancing
 from conventions.enums import PERCENT_KINDS, ConventionKind, FunderKind, FundingRuleKind, PaymentKind
 from conventions.models import Convention, Funder
+from iscg.forms import DsfrBaseForm
 from organisation.models import Department, Post
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10 MB

@@ -3,8 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
+from iscg.forms import DsfrBaseForm
 from organisation.models import Post
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # 20 MB: far above a 50,000-line workbook

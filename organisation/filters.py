@@ -1,8 +1,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
+from iscg.forms import DsfrBaseForm
 from organisation.models import Department, Partner, PartnerType
 
 

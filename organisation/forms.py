@@ -1,10 +1,10 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import Role
 from accounts.models import User
+from iscg.forms import DsfrBaseForm
 from organisation.models import Department, Partner, PartnerType, Post, Unit
 
 STAFF_ROLES = [(role.value, role.label) for role in (Role.POLICE, Role.ISCG, Role.COORDINATOR, Role.FUNDER)]

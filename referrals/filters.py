@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
+from iscg.forms import DsfrBaseForm
 from organisation.models import Unit
 from referrals.enums import OPEN_STATUSES, Source, Status, Urgency
 from referrals.forms import DateInput

@@ -4,10 +4,10 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 from dsfr.widgets import InlineRadioSelect
 
 from accounts.enums import Role
+from iscg.forms import DsfrBaseForm
 from organisation.models import Unit
 from referrals.enums import POLICE_SOURCES, Answer, ClosingReason, GridPart, PersonRole, Source
 from referrals.models import GridItem, GridVersion, Problem, Referral, ReferralPerson

@@ -4,8 +4,8 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
+from iscg.forms import DsfrBaseForm
 from organisation import access
 from organisation.access import Action
 from organisation.models import Department, Post, Unit

@@ -1,3 +1,5 @@
+import importlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -127,3 +129,31 @@ def test_postgresql_connections_run_without_jit_unless_asked(db):
         check=True,
     )
     assert "jit" not in settings_of.stdout
+
+
+def test_every_form_shares_one_renderer_and_its_template_cache():
+    """django-dsfr builds a renderer (a template engine) per form unless told otherwise: every form of
+    the project goes through iscg.forms.DsfrBaseForm, which shares one."""
+    import dsfr.forms
+    from django.apps import apps
+
+    import iscg.forms
+    from referrals.forms import CloseForm
+
+    for app in apps.get_app_configs():  # import every app's forms and filters
+        for module in ("forms", "filters"):
+            if importlib.util.find_spec(f"{app.name}.{module}"):
+                importlib.import_module(f"{app.name}.{module}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [cls for cls in subclasses(dsfr.forms.DsfrBaseForm) if not cls.__module__.startswith("dsfr")]
+    assert len(ours) > 20
+    strays = [
+        cls for cls in ours if cls is not iscg.forms.DsfrBaseForm and not issubclass(cls, iscg.forms.DsfrBaseForm)
+    ]
+    assert strays == []
+    assert CloseForm().renderer is iscg.forms.RENDERER is CloseForm().renderer
