@@ -234,6 +234,12 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
+# Django's cache: per process by default; CACHE_URL (e.g. dbcache://iscg_cache after
+# `manage.py createcachetable`, or rediscache://…) shares it between application servers.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://iscg")}
+# Computed bilans are served again for this long (reporting/caching.py); 0 recomputes every time.
+BILAN_CACHE_SECONDS = env.int("BILAN_CACHE_SECONDS", default=300)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ISCG <ne-pas-repondre@iscg.localhost>")

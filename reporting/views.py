@@ -3,6 +3,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +18,9 @@ from organisation.access import Action
 from organisation.models import Department
 from reporting import charts, exports, pdf, services
 from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
+from reporting.caching import bilan_for
 from reporting.forms import BilanForm
-from reporting.indicators import civil_year, compute_bilan, persons_met_count
+from reporting.indicators import civil_year, persons_met_count
 from reporting.masking import DEFAULT_THRESHOLD, mask_bilan
 from reporting.summary import masking_notice, summary_sentences
 
@@ -29,6 +31,7 @@ FORMATS = {
     "json": "application/json",
 }
 SUMMARY_FORMATS = ("pdf", "xlsx")
+RECOMPUTE = "recalculer"  # ?recalculer=1: figures computed now, not the ones of a few minutes ago
 
 
 def _bilan_from_request(request):
@@ -39,10 +42,11 @@ def _bilan_from_request(request):
         if "scope" in form.errors and request.GET.get("scope"):
             raise Http404  # a scope the user may not see does not exist for them
         return form, None
-    bilan = compute_bilan(
+    bilan = bilan_for(
         scope=form.bilan_scope(),
         period=form.period,
         include_cofinancing=access.can(request.scope, Action.VIEW_COFINANCING_FIGURES),
+        fresh=request.GET.get(RECOMPUTE) == "1",
     )
     if form.masking_threshold is not None:
         bilan = mask_bilan(bilan, threshold=form.masking_threshold)
@@ -74,10 +78,17 @@ def bilan(request):
             masking_notice=masking_notice(result.masking_threshold) if result.is_masked else "",
             comparison=charts.comparison_svg(result, previous, ["A1", "B1", "B2", "C1", "E1"]) if previous else "",
             monthly=charts.monthly_svg(result),
-            query=request.GET.urlencode(),
+            query=_query_without_recompute(request),
+            cache_minutes=settings.BILAN_CACHE_SECONDS // 60,
             formats=list(FORMATS),
         )
     return render(request, "reporting/bilan_detail.html", context)
+
+
+def _query_without_recompute(request) -> str:
+    query = request.GET.copy()
+    query.pop(RECOMPUTE, None)
+    return query.urlencode()
 
 
 def bilan_export(request, fmt):

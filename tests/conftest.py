@@ -53,6 +53,16 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (computed bilans are kept there for a few minutes)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files (convention documents…) go to a temporary folder, never to the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

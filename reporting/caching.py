@@ -1,0 +1,48 @@
+"""Bilans computed a few minutes ago, served again: the figures of a department-year cost a few
+hundred milliseconds of database time, and the same bilan is opened, exported and printed several
+times in a row (on screen, then PDF, then XLSX), often by several people of the same department.
+
+Kept for BILAN_CACHE_SECONDS (5 minutes by default, 0 = always recompute) in Django's cache, keyed by
+scope, period, language and whether cofinancing figures are included. Only exact aggregates are
+kept — never a person's data — and masking is applied after, for each viewer. The page says when
+the figures were computed and offers to recompute them at once.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+
+from reporting.bilan import Bilan, BilanScope, Period
+from reporting.indicators import compute_bilan
+
+KEY_VERSION = 1  # bump when the shape of Bilan changes: older cached values are then ignored
+
+
+def _key(scope: BilanScope, period: Period, include_cofinancing: bool) -> str:
+    return ":".join(
+        (
+            "bilan",
+            str(KEY_VERSION),
+            translation.get_language() or settings.LANGUAGE_CODE,
+            scope.kind,
+            scope.key,
+            period.start.isoformat(),
+            period.end.isoformat(),
+            "cofinancing" if include_cofinancing else "activity",
+        )
+    )
+
+
+def bilan_for(*, scope: BilanScope, period: Period, include_cofinancing: bool, fresh: bool = False) -> Bilan:
+    """The bilan with its previous period, from the cache when it was computed less than
+    BILAN_CACHE_SECONDS ago (unless ``fresh``), else computed now and kept."""
+    seconds = settings.BILAN_CACHE_SECONDS
+    key = _key(scope, period, include_cofinancing)
+    if seconds and not fresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    bilan = compute_bilan(scope=scope, period=period, include_cofinancing=include_cofinancing)
+    if seconds:
+        cache.set(key, bilan, seconds)
+    return bilan
