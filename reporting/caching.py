@@ -14,6 +14,7 @@ from django.utils import translation
 
 from reporting.bilan import Bilan, BilanScope, Period
 from reporting.indicators import compute_bilan
+from reporting.pdf import bilan_pdf
 
 KEY_VERSION = 1  # bump when the shape of Bilan changes: older cached values are then ignored
 
@@ -46,3 +47,30 @@ def bilan_for(*, scope: BilanScope, period: Period, include_cofinancing: bool, f
     if seconds:
         cache.set(key, bilan, seconds)
     return bilan
+
+
+def pdf_for(bilan: Bilan) -> bytes:
+    """The PDF of a bilan (as masked for the viewer): rendered once per computed bilan and masking
+    threshold while the figures are kept, since rendering costs seconds of CPU (docs/benchmarks.md)."""
+    seconds = settings.BILAN_CACHE_SECONDS
+    if not seconds or bilan.generated_at is None:
+        return bilan_pdf(bilan)
+    key = ":".join(
+        (
+            "bilan-pdf",
+            str(KEY_VERSION),
+            translation.get_language() or settings.LANGUAGE_CODE,
+            bilan.scope.kind,
+            bilan.scope.key,
+            bilan.period.start.isoformat(),
+            bilan.period.end.isoformat(),
+            bilan.generated_at.isoformat(),  # one computation of the figures
+            str(bilan.masking_threshold or "exact"),
+            "cofinancing" if "I1" in bilan.indicators else "activity",
+        )
+    )
+    content = cache.get(key)
+    if content is None:
+        content = bilan_pdf(bilan)
+        cache.set(key, content, seconds)
+    return content

@@ -16,9 +16,9 @@ from conventions.summaries import convention_summary, department_summary
 from organisation import access
 from organisation.access import Action
 from organisation.models import Department
-from reporting import charts, exports, pdf, services
+from reporting import charts, exports, services
 from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
-from reporting.caching import bilan_for
+from reporting.caching import bilan_for, pdf_for
 from reporting.forms import BilanForm
 from reporting.indicators import civil_year, persons_met_count
 from reporting.masking import DEFAULT_THRESHOLD, mask_bilan
@@ -100,7 +100,7 @@ def bilan_export(request, fmt):
         return redirect(f"{reverse('reporting:bilan')}?{request.GET.urlencode()}")
     match fmt:
         case "pdf":
-            content = pdf.bilan_pdf(result)
+            content = pdf_for(result)
         case "csv":
             content = exports.bilan_csv(result)
         case "xlsx":

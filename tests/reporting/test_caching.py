@@ -81,3 +81,21 @@ def test_masking_for_a_funder_never_reaches_the_cached_exact_figures(world, clie
     assert coordinator.indicators["B1"].total == 1 and funder.indicators["B1"].total != 1
     exported = client_for("coordinator_a").get(export_url("json", scope="department:80", **THIS_YEAR))
     assert exported.status_code == 200
+
+
+def test_a_pdf_is_rendered_once_per_computed_bilan_and_masking(world, client_for, monkeypatch):
+    import reporting.caching
+
+    rendered = []
+    real = reporting.caching.bilan_pdf
+    monkeypatch.setattr(reporting.caching, "bilan_pdf", lambda bilan: rendered.append(bilan) or real(bilan))
+    coordinator, funder = client_for("coordinator_a"), client_for("funder_a")
+    first = coordinator.get(export_url("pdf", scope="department:80", **THIS_YEAR))
+    again = coordinator.get(export_url("pdf", scope="department:80", **THIS_YEAR))
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and len(rendered) == 1
+    masked = funder.get(export_url("pdf", scope="department:80", **THIS_YEAR))  # same figures, masked
+    assert len(rendered) == 2 and rendered[-1].is_masked and masked.content != first.content
+    coordinator.get(bilan_url(scope="department:80", recalculer=1, **THIS_YEAR))  # figures recomputed
+    coordinator.get(export_url("pdf", scope="department:80", **THIS_YEAR))
+    assert len(rendered) == 3  # a new computation, a new PDF

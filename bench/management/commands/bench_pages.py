@@ -65,20 +65,16 @@ class Command(BaseCommand):
         ]
         if not skip_bilan:
             bilan = reverse("reporting:bilan")
+            post_year = f"{bilan}?scope=post:{post.public_id}&{period}"
+            department_year = f"{bilan}?scope=department:{department.code}&{period}"
+            # Each bilan twice: computed (recalculer=1, as when first opened) and from the cache of
+            # computed bilans (reporting/caching.py: opened again within BILAN_CACHE_SECONDS).
             pages += [
-                ("iscg", "bilan post-year", Role.ISCG, f"{bilan}?scope=post:{post.public_id}&{period}"),
-                (
-                    "coordinator",
-                    "bilan dept-year",
-                    Role.COORDINATOR,
-                    f"{bilan}?scope=department:{department.code}&{period}",
-                ),
-                (
-                    "funder",
-                    "bilan dept-year",
-                    Role.FUNDER,
-                    f"{bilan}?scope=department:{department.code}&{period}&diffusion=on",
-                ),
+                ("iscg", "bilan post computed", Role.ISCG, f"{post_year}&recalculer=1"),
+                ("iscg", "bilan post (cache)", Role.ISCG, post_year),
+                ("coordinator", "bilan dept computed", Role.COORDINATOR, f"{department_year}&recalculer=1"),
+                ("coordinator", "bilan dept (cache)", Role.COORDINATOR, department_year),
+                ("funder", "bilan dept (cache)", Role.FUNDER, f"{department_year}&diffusion=on"),
             ]
         self.stdout.write(f"Pages, {runs} requests each, database {connection.vendor}")
         self.stdout.write(f"{'role':12} {'page':20} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
