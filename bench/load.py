@@ -55,6 +55,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=int(os.environ.get("BENCH_SEED", "1")))
     parser.add_argument("--departments", default=os.environ.get("BENCH_DEPARTMENTS", "01"))
     parser.add_argument("--csv", default="", help="Prefix of locust's CSV files (optional).")
+    parser.add_argument(
+        "--wait",
+        default="1,3",
+        help="Think time of each user between two requests, 'min,max' seconds (default 1,3: a busy user).",
+    )
     args = parser.parse_args()
 
     locust = ensure_locust()
@@ -68,6 +73,7 @@ def main() -> int:
         "GUNICORN_ACCESSLOG": "/dev/null",
         "BENCH_SEED": str(args.seed),
         "BENCH_POSTS": str(args.posts),
+        "BENCH_WAIT": args.wait,
         "BENCH_DEPARTMENTS": args.departments,
     }
     server = subprocess.Popen(  # noqa: S603

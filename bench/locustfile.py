@@ -22,13 +22,14 @@ DOMAIN = "bench.iscg.test"
 DEPARTMENTS = os.environ.get("BENCH_DEPARTMENTS", "01").split(",")
 PARIS = ZoneInfo("Europe/Paris")
 YEAR = datetime.datetime.now(tz=PARIS).year - 1
+WAIT = tuple(float(seconds) for seconds in os.environ.get("BENCH_WAIT", "1,3").split(","))  # think time
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FOLLOWUP = re.compile(r'href="/suivis/([0-9a-f-]{36})/"')
 
 
 class Signed(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
 
     def email(self) -> str:
         raise NotImplementedError
