@@ -19,7 +19,7 @@ from reporting.pdf import bilan_pdf
 KEY_VERSION = 1  # bump when the shape of Bilan changes: older cached values are then ignored
 
 
-def _key(scope: BilanScope, period: Period, include_cofinancing: bool) -> str:
+def _key(scope: BilanScope, period: Period, *, include_cofinancing: bool) -> str:
     return ":".join(
         (
             "bilan",
@@ -38,7 +38,7 @@ def bilan_for(*, scope: BilanScope, period: Period, include_cofinancing: bool, f
     """The bilan with its previous period, from the cache when it was computed less than
     BILAN_CACHE_SECONDS ago (unless ``fresh``), else computed now and kept."""
     seconds = settings.BILAN_CACHE_SECONDS
-    key = _key(scope, period, include_cofinancing)
+    key = _key(scope, period, include_cofinancing=include_cofinancing)
     if seconds and not fresh:
         cached = cache.get(key)
         if cached is not None:
@@ -57,16 +57,10 @@ def pdf_for(bilan: Bilan) -> bytes:
         return bilan_pdf(bilan)
     key = ":".join(
         (
-            "bilan-pdf",
-            str(KEY_VERSION),
-            translation.get_language() or settings.LANGUAGE_CODE,
-            bilan.scope.kind,
-            bilan.scope.key,
-            bilan.period.start.isoformat(),
-            bilan.period.end.isoformat(),
+            "pdf",
+            _key(bilan.scope, bilan.period, include_cofinancing="I1" in bilan.indicators),
             bilan.generated_at.isoformat(),  # one computation of the figures
             str(bilan.masking_threshold or "exact"),
-            "cofinancing" if "I1" in bilan.indicators else "activity",
         )
     )
     content = cache.get(key)
