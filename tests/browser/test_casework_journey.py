@@ -5,6 +5,7 @@ import importlib
 
 from django.apps import apps as django_apps
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from casework.models import Assessment, FollowUp, Intervention, Orientation
 from demo.data import DEMO_PASSWORD, demo_email
@@ -59,9 +60,10 @@ def test_an_iscg_takes_a_referral_up_and_records_the_first_interview_assessment_
 
     page.goto(f"/suivis/{followup.public_id}/orientations/nouvelle/")
     axe(page)
-    assert not page.locator("#id_recipient").is_visible()  # the recipient is for transmissions only
+    expect(page.locator("#id_recipient")).to_be_hidden()  # the recipient is for transmissions only
     page.locator("label[for=id_kind_1]").click()
-    assert page.locator("#id_recipient").is_visible() and not page.locator("#id_partner").is_visible()
+    expect(page.locator("#id_recipient")).to_be_visible()
+    expect(page.locator("#id_partner")).to_be_hidden()
     page.locator("label[for=id_kind_0]").click()
     page.locator("#id_partner").select_option(index=1)
     page.locator("#id_reason").fill("Information juridique sur la séparation.")

@@ -5,6 +5,8 @@ Selectors are ids and names, not labels, so the test holds whatever the language
 
 import re
 
+from playwright.sync_api import expect
+
 from demo.data import DEMO_PASSWORD, demo_email
 from referrals.models import Referral
 from tests.browser.conftest import sign_in
@@ -44,10 +46,10 @@ def test_officer_files_a_referral_on_a_phone(demo, page, axe, screenshot):
     page.click("button[aria-controls='danger-grid']")
     for radio in page.locator("#danger-grid input[value='no']").all():
         _click_label(page, radio.get_attribute("id"))
-    assert "fr-alert--info" in page.get_attribute("#danger-result", "class")
+    expect(page.locator("#danger-result")).to_have_class(re.compile(r"\bfr-alert--info\b"))
     for radio in page.locator("#danger-grid input[value='yes'][data-red='true']").all()[:2]:
         _click_label(page, radio.get_attribute("id"))
-    assert "fr-alert--error" in page.get_attribute("#danger-result", "class")
+    expect(page.locator("#danger-result")).to_have_class(re.compile(r"\bfr-alert--error\b"))
     axe(page)
     screenshot("referral-form-phone")
 

@@ -1,6 +1,7 @@
 """Each demo role signs in through the real form and lands on its home, with no accessibility violation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from demo.data import ADMIN_EMAIL, DEMO_PASSWORD, demo_email
 from tests.browser.conftest import sign_in
@@ -49,4 +50,4 @@ def test_mobile_menu_opens_the_navigation(demo, page):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, demo_email("iscg", "80"), DEMO_PASSWORD)
     page.get_by_role("button", name="Menu").click()
-    assert page.get_by_role("navigation", name="Menu principal").is_visible()
+    expect(page.get_by_role("navigation", name="Menu principal")).to_be_visible()
