@@ -164,13 +164,18 @@ def main() -> int:
             ]  # fmt: skip
             print(f"== wapiti as {role} ({SCAN_SECONDS} s at most)", flush=True)
             try:
-                completed = subprocess.run(command, check=False, timeout=SCAN_SECONDS * 2 + 60)
-                if completed.returncode != 0:
-                    # wapiti's own session store (SQLite) sometimes fails under load ("database is
-                    # locked"): scan this role again, one request at a time, before calling it a failure.
+                # wapiti's own session store (SQLite) sometimes fails under load ("database is
+                # locked"), even with one task: scan the role again, one request at a time, in a fresh
+                # store, up to three times in all, before calling it a failure.
+                for attempt in range(1, 4):
+                    completed = subprocess.run(command, check=False, timeout=SCAN_SECONDS * 2 + 60)
+                    if completed.returncode == 0:
+                        break
+                    if attempt == 3:
+                        raise subprocess.CalledProcessError(completed.returncode, command)
                     print(f"== wapiti as {role}: exit {completed.returncode}, again with one task", flush=True)
                     command[command.index("--tasks") + 1] = "1"
-                    subprocess.run(command, check=True, timeout=SCAN_SECONDS * 2 + 60)
+                    command[command.index("--store-session") + 1] = str(work / f"session-{role}-{attempt + 1}")
             except subprocess.TimeoutExpired:
                 unexpected.append({"role": role, "section": "scan", "category": "Scan overran its time budget"})
                 continue
