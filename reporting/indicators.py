@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     DurationField,
@@ -233,6 +235,13 @@ def _margin(crossed: dict[tuple, int], position: int) -> dict:
     return counts
 
 
+class _PostgresMedian(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)``: the mean of the two middle values, as ``_median`` reads them."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
 def _median(queryset: QuerySet, field: str, count: int):
     """Median of ``field`` over ``queryset`` (``count`` rows): the database orders, we read the middle rows."""
     if not count:
@@ -243,6 +252,20 @@ def _median(queryset: QuerySet, field: str, count: int):
     if isinstance(middle[0], datetime.timedelta):
         return sum(middle, datetime.timedelta()) / len(middle)
     return sum(middle) / len(middle)
+
+
+def _with_median(queryset: QuerySet, field: str, **aggregates) -> dict:
+    """``aggregates`` over ``queryset``, plus ``count`` (rows where ``field`` is set) and ``median`` of
+    ``field``. One query on PostgreSQL (``percentile_cont``); elsewhere the count, then the middle rows.
+    A grouped queryset is wrapped in a subquery by ``aggregate()``, so it is computed once."""
+    if connections[queryset.db].vendor == "postgresql":
+        annotation = queryset.query.annotations.get(field)
+        is_duration = annotation is not None and isinstance(annotation.output_field, DurationField)
+        median = _PostgresMedian(field, output_field=DurationField() if is_duration else FloatField())
+        return queryset.aggregate(count=Count(field), median=median, **aggregates)
+    figures = queryset.aggregate(count=Count(field), **aggregates)
+    figures["median"] = _median(queryset, field, figures["count"])
+    return figures
 
 
 def _days(duration: datetime.timedelta | None) -> float | None:
@@ -414,8 +437,8 @@ def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
         Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=end_at),
         referred_at__lt=end_at,
     ).count()
-    with_delay = delays.count()
-    median = _days(_median(delays, "delay", with_delay))
+    delay_figures = _with_median(delays, "delay")
+    with_delay, median = delay_figures["count"], _days(delay_figures["median"])
     a4 = Indicator(
         "A4",
         _("Median days from referral to first intervention"),
@@ -666,7 +689,7 @@ def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_m
         denominator,
     )
     per_person = held.order_by().values("followup__person").annotate(n=Count("pk"))
-    median = _median(per_person, "n", persons_met)
+    median = _with_median(per_person, "n")["median"] if persons_met else None
     mean = round(held_count / persons_met, 2) if persons_met else None
     c4 = Indicator(
         "C4",
@@ -811,10 +834,10 @@ def _followups(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
         .annotate(first_held_on=TruncDate(Min("interventions__starts_at")))
         .annotate(duration=ExpressionWrapper(F("closed_on") - F("first_held_on"), output_field=DurationField()))
     )
-    totals = durations.aggregate(measured=Count("duration"), total=Sum("duration"))
-    measured, total_duration = totals["measured"], totals["total"]
+    totals = _with_median(durations, "duration", total=Sum("duration"))
+    measured, total_duration = totals["count"], totals["total"]
     mean_days = _days(total_duration / measured) if measured and total_duration is not None else None
-    median_days = _days(_median(durations, "duration", measured))
+    median_days = _days(totals["median"])
 
     def months(days):
         return None if days is None else round(days / DAYS_PER_MONTH, 1)

@@ -308,6 +308,28 @@ def test_overlaps_count_a_person_once_and_the_highest_or_first_figure_wins(data)
     assert indicators["B2"].total == 2  # p1 was met in 2024; p2's earlier intervention is still in 2025
 
 
+def test_medians_of_an_even_count_are_the_mean_of_the_two_middle_values(data):
+    """A fourth person met (p6, on P, by referral r6) makes every median an even count: on PostgreSQL
+    one percentile_cont(0.5) query, elsewhere the two middle rows; the same figures either way."""
+    author = data["p"].persons.first().created_by
+    f6 = FollowUpFactory(post=data["p"], person__post=data["p"], person__created_by=author, opened_on=at("2025-05-01"))
+    r6 = ReferralFactory(unit=data["u"], referred_at=at("2025-05-31"), taken_up=True, taken_up_at=at("2025-05-31", 11))
+    FollowUpReferral.objects.create(followup=f6, referral=r6, linked_by=author)
+    InterventionFactory(followup=f6, author=author, starts_at=at("2025-06-01"))  # r6: one day
+    InterventionFactory(followup=f6, author=author, starts_at=at("2025-06-15"))
+    f6.closed_on, f6.closing_reason = datetime.date(2025, 7, 1), ClosingReason.RESOLVED  # 30 days
+    f6.save()
+
+    indicators = department_bilan().indicators
+    assert indicators["A4"].total == 1.5  # delays of 2 days (r1) and 1 day (r6)
+    assert {key: value for key, _label, value, _unit in indicators["A4"].details}["referrals_with_intervention"] == 2
+    c4 = {key: value for key, _label, value, _unit in indicators["C4"].details}
+    assert c4 == {"mean": 1.75, "median": 1.5}  # 3, 2, 1 and 1 held interventions
+    f2 = {key: value for key, _label, value, _unit in indicators["F2"].details}
+    assert f2["measured"] == 2 and f2["median_days"] == f2["mean_days"] == 45.5  # 61 and 30 days
+    assert f2["median_months"] == 1.5
+
+
 def test_orientations_and_child_protection_counted_apart(data):
     e = department_bilan().indicators
     assert e["E1"].total == 2 and values(e["E1"])["cidff"] == 1 and values(e["E1"])["ccas"] == 1
