@@ -9,6 +9,7 @@ import base64
 import datetime
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -289,6 +290,12 @@ CONTENT_SECURITY_POLICY = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["dsfr_crispy"]
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"
 DSFR_MARK_OPTIONAL_FIELDS = True  # DSFR now marks optional fields, not required ones
+# django-dsfr 3.x says on every form render that this transitional setting will go (its next major
+# version marks optional fields by default): one line of stderr per page in production. When
+# upgrading to that version, drop the setting and this filter.
+warnings.filterwarnings(
+    "ignore", message="Transitional Django setting DSFR_MARK_OPTIONAL_FIELDS", category=UserWarning
+)
 
 SERVICE_NAME = "Intervention sociale en commissariat et gendarmerie"
 SERVICE_TAGLINE = "Saisines, suivis et bilans des ISCG"

@@ -157,3 +157,23 @@ def test_every_form_shares_one_renderer_and_its_template_cache():
     ]
     assert strays == []
     assert CloseForm().renderer is iscg.forms.RENDERER is CloseForm().renderer
+
+
+def test_rendering_a_form_leaves_the_transitional_dsfr_warning_out_of_stderr():
+    """django-dsfr warns about DSFR_MARK_OPTIONAL_FIELDS on every form render (a line of stderr per
+    page under gunicorn): the settings silence that one warning, and only it."""
+    code = (
+        "import warnings, django; django.setup(); from referrals.forms import CloseForm; str(CloseForm()); "
+        "warnings.warn('another warning')"
+    )
+    result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-W", "default", "-c", code],
+        cwd=ROOT,
+        env={**clean_environ(), "DJANGO_SETTINGS_MODULE": "iscg.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DSFR_MARK_OPTIONAL_FIELDS" not in result.stderr
+    assert "another warning" in result.stderr
