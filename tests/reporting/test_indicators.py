@@ -330,6 +330,16 @@ def test_medians_of_an_even_count_are_the_mean_of_the_two_middle_values(data):
     assert f2["median_months"] == 1.5
 
 
+def test_a_period_without_activity_has_no_median_and_zero_counts(data):
+    indicators = compute_bilan(scope=scope_of(ScopeKind.DEPARTMENT, "80"), period=civil_year(2030)).indicators
+    assert indicators["A4"].total is None
+    assert {key: value for key, _label, value, _unit in indicators["A4"].details}["referrals_with_intervention"] == 0
+    assert {key: value for key, _label, value, _unit in indicators["C4"].details} == {"mean": None, "median": None}
+    f2 = {key: value for key, _label, value, _unit in indicators["F2"].details}
+    assert f2 == {"measured": 0, "mean_days": None, "median_days": None, "mean_months": None, "median_months": None}
+    assert indicators["B1"].total == indicators["C1"].total == 0
+
+
 def test_orientations_and_child_protection_counted_apart(data):
     e = department_bilan().indicators
     assert e["E1"].total == 2 and values(e["E1"])["cidff"] == 1 and values(e["E1"])["ccas"] == 1
