@@ -28,12 +28,14 @@ from django.db import connections
 from django.db.models import (
     Aggregate,
     Case,
+    CharField,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -55,6 +57,7 @@ from django.db.models.functions import (
     TruncDate,
     TruncMonth,
 )
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,7 +75,7 @@ from casework.enums import (
     Place,
     Sex,
 )
-from casework.models import Assessment, FollowUp, Intervention, Orientation, Person
+from casework.models import Assessment, FollowUp, Intervention, Orientation
 from conventions.enums import PaymentKind
 from conventions.models import Funder, FundingRule, Payment, PostCost, SteeringCommittee
 from iscg.db_routers import replica_reads
@@ -352,14 +355,14 @@ def _monthly(filters: _Filters, bounds: _Bounds) -> tuple[Month, ...]:
 
 def _compute(filters: _Filters, bounds: _Bounds, *, include_cofinancing: bool):
     held = _held(filters, bounds)
-    persons = Person.objects.filter(pk__in=held.values("followup__person"))
+    facts = _PersonFacts.of(filters, bounds, held)
     indicators: list[Indicator] = []
     warnings: list[str] = []
     indicators += _referrals(filters, bounds)
-    person_indicators, persons_met = _persons(filters, bounds, held, persons)
-    indicators += person_indicators
-    indicators += _interventions(filters, bounds, held, persons_met)
-    indicators += _danger(filters, bounds, persons, persons_met)
+    indicators += _persons(filters, held, facts)
+    persons_met = facts.met
+    indicators += _interventions(filters, bounds, held, facts)
+    indicators += _danger(facts)
     indicators += _orientations(filters, bounds, persons_met)
     indicators += _followups(filters, bounds)
     indicators += _steering(filters, bounds)
@@ -461,61 +464,185 @@ def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
 # ---- B: persons ---------------------------------------------------------------------------------
 
 
-def _age_class_expression() -> Case:
-    """The age class at the first held intervention: from the date of birth, else the recorded class."""
-    whens = [
-        When(followup__person__birth_date__isnull=True, then=F("followup__person__age_class")),
-        When(age_at_first__lt=0, then=Value(AgeClass.UNKNOWN)),
-    ]
-    whens += [When(age_at_first__lte=upper, then=Value(age_class.value)) for upper, age_class in AGE_CLASS_BOUNDS]
-    return Case(*whens, default=Value(AgeClass.AGE_75_PLUS.value))
+def _month_day(field: str):
+    return ExtractMonth(field) * 100 + ExtractDay(field)
 
 
-def _first_held(held: QuerySet) -> QuerySet:
-    """Each person's first held intervention of the period (one row per person): no earlier held one
-    of the same person in the scope, ties broken by primary key. An anti-join, not a correlated
-    subquery per person: the age and role are then read from plain columns."""
-    earlier = held.filter(followup__person=OuterRef("followup__person")).filter(
-        Q(starts_at__lt=OuterRef("starts_at")) | Q(starts_at=OuterRef("starts_at"), pk__lt=OuterRef("pk"))
+def _age_on(moment: str, birth: str) -> ExpressionWrapper:
+    """Age in whole years at ``moment`` (a datetime, read in the service's time zone) of a person born
+    on ``birth`` (none without a date of birth)."""
+    return ExpressionWrapper(
+        ExtractYear(moment)
+        - ExtractYear(birth)
+        - Case(When(LessThan(_month_day(moment), _month_day(birth)), then=Value(1)), default=Value(0)),
+        output_field=IntegerField(),
     )
-    return held.filter(~Exists(earlier))
 
 
-def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QuerySet):
-    held_before = Intervention.objects.filter(
-        followup__person=OuterRef("pk"), status=InterventionStatus.DONE, starts_at__lt=bounds.start_at
-    )
-    # Conditions in WHERE, never EXISTS in the select list: the planner turns them into (anti-)joins
-    # instead of running a subquery per person.
-    by_sex_and_known = _crossed(persons, "sex", "known_to_social_services")
-    met = sum(by_sex_and_known.values())
-    seen_before = persons.filter(Exists(held_before)).count()
+def _age_class_conditions(age: str, recorded: str) -> dict[str, Q]:
+    """For each age class, the condition on an ``age`` in years (from the date of birth), else on the
+    ``recorded`` class: the age is computed once per person, then only compared."""
+    conditions, lowest = {}, 0
+    for upper, age_class in AGE_CLASS_BOUNDS:
+        conditions[age_class.value] = Q(**{f"{age}__gte": lowest, f"{age}__lte": upper})
+        lowest = upper + 1
+    conditions[AgeClass.AGE_75_PLUS.value] = Q(**{f"{age}__gte": lowest})
+    conditions[AgeClass.UNKNOWN.value] = Q(**{f"{age}__lt": 0})
+    return {
+        value: condition | Q(**{f"{age}__isnull": True, recorded: value}) for value, condition in conditions.items()
+    }
+
+
+class _ForGroup:
+    """A subquery that only refers to the grouping column of the query (the person): evaluated once
+    per group, so it is no grouping key. Django would group by it, and the database would run it
+    once per intervention (and sort by it) instead of once per person."""
+
+    def get_group_by_cols(self):
+        return []
+
+
+class _ExistsForGroup(_ForGroup, Exists):
+    pass
+
+
+class _SubqueryForGroup(_ForGroup, Subquery):
+    pass
+
+
+def _first_role(filters: "_Filters", bounds: "_Bounds", held: QuerySet):
+    """In a query of held interventions grouped by person: the role in the follow-up of the person's
+    first held intervention (ties broken by primary key). PostgreSQL reads it in the same pass
+    (``array_agg`` ordered by date); elsewhere a correlated subquery per person (the embedded
+    database only holds a demo's volume)."""
+    if connections[held.db].vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        roles = ArrayAgg("followup__person_role", order_by=("starts_at", "pk"))
+        return Func(roles, template="(%(expressions)s)[1]", output_field=CharField())
+    first = _held(filters, bounds).filter(followup__person=OuterRef("followup__person")).order_by("starts_at", "pk")
+    return _SubqueryForGroup(first.values("followup__person_role")[:1])
+
+
+@dataclass(frozen=True)
+class _PersonFacts:
+    """What groups B, C and D say of the persons met, from one query: the held interventions of the
+    period grouped by person (one row each: sex, age class and role at the first one, places, whether
+    held before, danger), then one aggregate over those rows. One query rather than one per
+    indicator, each deriving the persons met again (DOMAIN.md §7.1 counting rules)."""
+
+    met: int
+    seen_before: int
+    held_median: float | None
+    sex: dict
+    known: dict
+    age_class: dict
+    role: dict
+    place: dict
+    with_grid: int
+    grid_danger: int
+    flagged: int
+    grid_danger_and_flagged: int
+    children_exposed: int
+    with_children_exposed: int
+
+    BREAKDOWNS = {
+        "sex": ("sex", Sex.values),
+        "known": ("known", KnownToSocialServices.values),
+        "role": ("first_role", FollowUpRole.values),
+    }
+
+    @classmethod
+    def of(cls, filters: "_Filters", bounds: "_Bounds", held: QuerySet) -> "_PersonFacts":
+        person = OuterRef("followup__person")
+        held_before = Intervention.objects.filter(
+            followup__person=person, status=InterventionStatus.DONE, starts_at__lt=bounds.start_at
+        )
+        grids = DangerAssessment.objects.filter(referral__followups__person=person, filled_at__lt=bounds.end_at)
+        very_serious = Assessment.objects.filter(
+            filters.followup("followup__"),
+            followup__person=person,
+            assessed_on__lte=bounds.period.end,
+            is_very_serious_danger=True,
+        )
+        highest_children_exposed = (
+            Assessment.objects.filter(
+                filters.followup("followup__"),
+                followup__person=person,
+                assessed_on__lte=bounds.period.end,
+                children_exposed__isnull=False,
+            )
+            .order_by()
+            .values("followup__person")
+            .annotate(highest=Max("children_exposed"))
+            .values("highest")
+        )
+        per_person = (
+            held.order_by()
+            .values("followup__person")
+            .annotate(
+                # The person's own fields are the same on every row of the group: read with MAX, they
+                # are no grouping keys to sort by.
+                sex=Max("followup__person__sex"),
+                known=Max("followup__person__known_to_social_services"),
+                birth=Max("followup__person__birth_date"),
+                recorded_age_class=Max("followup__person__age_class"),
+                seen_before=_ExistsForGroup(held_before),
+                with_grid=_ExistsForGroup(grids),
+                grid_danger=_ExistsForGroup(grids.filter(is_danger=True)),
+                flagged=_ExistsForGroup(very_serious),
+                children_exposed=_SubqueryForGroup(highest_children_exposed),
+                held=Count("pk"),
+                first_at=Min("starts_at"),
+                first_role=_first_role(filters, bounds, held),
+                **{f"at_{place}": Count("pk", filter=Q(place=place)) for place in Place.values},
+            )
+            .annotate(age=_age_on("first_at", "birth"))
+        )
+
+        def persons(**condition):
+            return Count("held", filter=Q(**condition))
+
+        aggregates = {
+            "n_seen_before": persons(seen_before=True),
+            "n_with_grid": persons(with_grid=True),
+            "n_grid_danger": persons(grid_danger=True),
+            "n_flagged": persons(flagged=True),
+            "n_grid_danger_and_flagged": persons(grid_danger=True, flagged=True),
+            "n_children_exposed": Coalesce(Sum("children_exposed"), 0),
+            "n_with_children_exposed": persons(children_exposed__gt=0),
+        }
+        for name, (column, values) in cls.BREAKDOWNS.items():
+            aggregates |= {f"n_{name}_{value}": persons(**{column: value}) for value in values}
+        age_classes = _age_class_conditions("age", "recorded_age_class")
+        aggregates |= {f"n_age_class_{value}": Count("held", filter=q) for value, q in age_classes.items()}
+        aggregates |= {f"n_place_{place}": persons(**{f"at_{place}__gt": 0}) for place in Place.values}
+        row = _with_median(per_person, "held", **aggregates)
+        breakdowns = {
+            name: {value: row[f"n_{name}_{value}"] for value in values}
+            for name, (_column, values) in cls.BREAKDOWNS.items()
+        }
+        return cls(
+            met=row["count"],
+            seen_before=row["n_seen_before"],
+            held_median=row["median"],
+            age_class={value: row[f"n_age_class_{value}"] for value in age_classes},
+            place={place: row[f"n_place_{place}"] for place in Place.values},
+            with_grid=row["n_with_grid"],
+            grid_danger=row["n_grid_danger"],
+            flagged=row["n_flagged"],
+            grid_danger_and_flagged=row["n_grid_danger_and_flagged"],
+            children_exposed=row["n_children_exposed"],
+            with_children_exposed=row["n_with_children_exposed"],
+            **breakdowns,
+        )
+
+
+def _persons(filters: _Filters, held: QuerySet, facts: _PersonFacts):
+    met = facts.met
     person_word = _("persons met")
     denominator = _denominator(met, person_word)
 
-    birth = "followup__person__birth_date"
-    at_first = (
-        _first_held(held)
-        .annotate(
-            age_at_first=ExpressionWrapper(
-                ExtractYear("starts_at")
-                - ExtractYear(birth)
-                - Case(
-                    When(Q(starts_at__month__lt=ExtractMonth(birth)), then=Value(1)),
-                    When(
-                        Q(starts_at__month=ExtractMonth(birth)) & Q(starts_at__day__lt=ExtractDay(birth)),
-                        then=Value(1),
-                    ),
-                    default=Value(0),
-                ),
-                output_field=IntegerField(),
-            ),
-            first_role=F("followup__person_role"),
-        )
-        .annotate(age_class_at_first=_age_class_expression())
-    )
-
-    by_age_and_role = _crossed(at_first, "age_class_at_first", "first_role")
     b1 = Indicator(
         "B1",
         _("Persons met"),
@@ -527,7 +654,7 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         "B2",
         _("New persons"),
         FigureUnit.PERSONS,
-        met - seen_before,
+        met - facts.seen_before,
         note=_("Persons whose first held intervention ever falls in the period."),
     )
     b3 = Indicator(
@@ -535,7 +662,7 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         _("Persons met by sex"),
         FigureUnit.PERSONS,
         met,
-        _cells(_margin(by_sex_and_known, 0), Sex.choices, met),
+        _cells(facts.sex, Sex.choices, met),
         denominator,
     )
     b4 = Indicator(
@@ -543,7 +670,7 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         _("Persons met by age class"),
         FigureUnit.PERSONS,
         met,
-        _cells(_margin(by_age_and_role, 0), AgeClass.choices, met),
+        _cells(facts.age_class, AgeClass.choices, met),
         denominator,
         note=_("Age at the first held intervention of the period."),
     )
@@ -552,12 +679,12 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
         _("Persons met by role"),
         FigureUnit.PERSONS,
         met,
-        _cells(_margin(by_age_and_role, 1), FollowUpRole.choices, met),
+        _cells(facts.role, FollowUpRole.choices, met),
         denominator,
         note=_("Role in the follow-up of the first held intervention of the period."),
     )
     b6 = _persons_by_problem(filters, held, met, denominator)
-    known = _margin(by_sex_and_known, 1)
+    known = facts.known
     b7 = Indicator(
         "B7",
         _("Persons met known to social services at first contact"),
@@ -574,24 +701,22 @@ def _persons(filters: _Filters, bounds: _Bounds, held: QuerySet, persons: QueryS
             ),
         ),
     )
-    b8 = _children_exposed(filters, bounds, persons, met, denominator)
-    by_place = _grouped(held, "place", count="followup__person", distinct=True)
+    b8 = _children_exposed(facts, denominator)
     b9 = Indicator(
         "B9",
         _("Persons met by place"),
         FigureUnit.PERSONS,
         met,
-        _cells(by_place, Place.choices, met),
+        _cells(facts.place, Place.choices, met),
         denominator,
         is_multi_valued=True,
         note=_("A person counts in each place where they had a held intervention."),
     )
-    return [b1, b2, b3, b4, b5, b6, b7, b8, b9], met
+    return [b1, b2, b3, b4, b5, b6, b7, b8, b9]
 
 
 def _persons_by_problem(filters: _Filters, held: QuerySet, met: int, denominator: str) -> Indicator:
-    followups = FollowUp.objects.filter(pk__in=held.values("followup"))
-    links = FollowUp.problems.through.objects.filter(followup__in=followups)
+    links = FollowUp.problems.through.objects.filter(followup__in=held.values("followup"))
     counts = dict(
         links.order_by()
         .values("problem__code")
@@ -615,32 +740,18 @@ def _persons_by_problem(filters: _Filters, held: QuerySet, met: int, denominator
     )
 
 
-def _children_exposed(filters, bounds, persons, met, denominator) -> Indicator:
-    highest = (
-        Assessment.objects.filter(
-            filters.followup("followup__"),
-            followup__person__in=persons,
-            assessed_on__lte=bounds.period.end,
-            children_exposed__isnull=False,
-        )
-        .order_by()
-        .values("followup__person")
-        .annotate(exposed=Max("children_exposed"))
-    )
-    figures = highest.aggregate(
-        children=Coalesce(Sum("exposed"), 0), persons=Count("exposed", filter=Q(exposed__gt=0))
-    )
+def _children_exposed(facts: _PersonFacts, denominator: str) -> Indicator:
     return Indicator(
         "B8",
         _("Children exposed"),
         FigureUnit.PERSONS,
-        figures["children"],
+        facts.children_exposed,
         (
             Cell(
                 "persons_with_children_exposed",
                 str(_("Persons met with children exposed")),
-                figures["persons"],
-                _percent(figures["persons"], met),
+                facts.with_children_exposed,
+                _percent(facts.with_children_exposed, facts.met),
             ),
         ),
         denominator,
@@ -651,7 +762,7 @@ def _children_exposed(filters, bounds, persons, met, denominator) -> Indicator:
 # ---- C: interventions ---------------------------------------------------------------------------
 
 
-def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_met: int) -> list[Indicator]:
+def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, facts: _PersonFacts) -> list[Indicator]:
     by_kind_and_place = _crossed(held, "kind", "place")
     held_count = sum(by_kind_and_place.values())
     intervention_word = _("held interventions")
@@ -688,9 +799,7 @@ def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_m
         _cells(_margin(by_kind_and_place, 1), Place.choices, held_count),
         denominator,
     )
-    per_person = held.order_by().values("followup__person").annotate(n=Count("pk"))
-    median = _with_median(per_person, "n")["median"] if persons_met else None
-    mean = round(held_count / persons_met, 2) if persons_met else None
+    mean = round(held_count / facts.met, 2) if facts.met else None
     c4 = Indicator(
         "C4",
         _("Held interventions per person"),
@@ -698,7 +807,7 @@ def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_m
         mean,
         details=(
             ("mean", _("Mean"), mean, FigureUnit.RATIO),
-            ("median", _("Median"), median, FigureUnit.RATIO),
+            ("median", _("Median"), facts.held_median, FigureUnit.RATIO),
         ),
     )
     return [c1, c2, c3, c4]
@@ -707,24 +816,13 @@ def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, persons_m
 # ---- D: danger ----------------------------------------------------------------------------------
 
 
-def _danger(filters: _Filters, bounds: _Bounds, persons: QuerySet, persons_met: int) -> list[Indicator]:
-    grids = DangerAssessment.objects.filter(referral__followups__person=OuterRef("pk"), filled_at__lt=bounds.end_at)
-    very_serious = Assessment.objects.filter(
-        filters.followup("followup__"),
-        followup__person=OuterRef("pk"),
-        assessed_on__lte=bounds.period.end,
-        is_very_serious_danger=True,
-    )
-    # Each count is a semi-join in WHERE (an EXISTS in the select list would run once per person);
-    # "either" by inclusion–exclusion, so that no OR defeats the join.
-    grid_danger = persons.filter(Exists(grids.filter(is_danger=True))).count()
-    flagged = persons.filter(Exists(very_serious)).count()
-    both = persons.filter(Exists(grids.filter(is_danger=True)), Exists(very_serious)).count()
+def _danger(facts: _PersonFacts) -> list[Indicator]:
+    persons_met = facts.met
     figures = {
-        "with_grid": persons.filter(Exists(grids)).count(),
-        "grid_danger": grid_danger,
-        "flagged": flagged,
-        "either": grid_danger + flagged - both,
+        "with_grid": facts.with_grid,
+        "grid_danger": facts.grid_danger,
+        "flagged": facts.flagged,
+        "either": facts.grid_danger + facts.flagged - facts.grid_danger_and_flagged,
     }
     denominator = _denominator(persons_met, _("persons met"))
     d1 = Indicator(

@@ -451,3 +451,55 @@ def test_two_held_interventions_at_the_same_time_still_count_the_person_once(dat
     b = department_bilan().indicators
     assert b["B1"].total == 3
     assert sum(values(b["B4"]).values()) == 3 and sum(values(b["B5"]).values()) == 3
+
+
+def test_age_and_role_are_read_at_the_first_held_intervention_in_local_time(db):
+    """Edge cases of B4 and B5: a birthday on the day of the first intervention, a date of birth after
+    it (an entry error: not stated), midnight in Paris when it is still the day before in UTC, and a
+    tie between two follow-ups of one person at the same minute (the first recorded wins)."""
+    post = PostFactory(department=department("81"))
+    iscg = UserFactory(iscg=True)
+
+    def person_followup(role, **person):
+        return FollowUpFactory(
+            post=post,
+            person__post=post,
+            person__created_by=iscg,
+            person_role=role,
+            **{f"person__{key}": value for key, value in person.items()},
+        )
+
+    def held(followup, moment):
+        InterventionFactory(followup=followup, author=iscg, starts_at=moment, status=InterventionStatus.DONE)
+
+    eighteen_today = person_followup(FollowUpRole.VICTIM, birth_date=datetime.date(2007, 3, 10))
+    held(eighteen_today, at("2025-03-10", 9))
+    held(eighteen_today, at("2025-11-10", 9))
+    born_later = person_followup(FollowUpRole.VICTIM, birth_date=datetime.date(2026, 2, 1))
+    held(born_later, at("2025-06-01"))
+    # 00:30 on 1 January 2025 in Paris is 23:30 on 31 December 2024 in UTC: 75 in Paris, 74 in UTC.
+    new_year = person_followup(FollowUpRole.OTHER, birth_date=datetime.date(1950, 1, 1))
+    held(new_year, at("2025-01-01", 0) + datetime.timedelta(minutes=30))
+    as_accused = person_followup(FollowUpRole.ACCUSED, birth_date=None, age_class=AgeClass.AGE_41_60)
+    as_victim = FollowUpFactory(post=post, person=as_accused.person, created_by=iscg, person_role=FollowUpRole.VICTIM)
+    held(as_accused, at("2025-04-04"))  # recorded first: the tie goes to the accused role
+    held(as_victim, at("2025-04-04"))
+    held(as_victim, at("2025-06-02"))  # later: no bearing on the role
+
+    b = compute_bilan(scope=scope_of(ScopeKind.DEPARTMENT, "81"), period=YEAR_2025, with_previous=False).indicators
+    assert b["B1"].total == 4
+    ages = values(b["B4"])
+    assert ages[AgeClass.AGE_18_25] == 1  # 18 on the day of the first intervention (17 the day before)
+    assert ages[AgeClass.AGE_15_17] == 0
+    assert ages[AgeClass.UNKNOWN] == 1  # born after the intervention
+    assert ages[AgeClass.AGE_75_PLUS] == 1 and ages[AgeClass.AGE_61_74] == 0
+    assert ages[AgeClass.AGE_41_60] == 1  # recorded age class, no date of birth
+    assert sum(ages.values()) == 4
+    assert values(b["B5"]) == {
+        FollowUpRole.VICTIM: 2,
+        FollowUpRole.ACCUSED: 1,
+        FollowUpRole.BOTH: 0,
+        FollowUpRole.OTHER: 1,
+    }
+    details = {key: value for key, _label, value, _unit in b["C4"].details}
+    assert details == {"mean": 1.75, "median": 1.5}  # 2, 1, 1 and 3 held interventions
