@@ -359,7 +359,7 @@ def _compute(filters: _Filters, bounds: _Bounds, *, include_cofinancing: bool):
     indicators: list[Indicator] = []
     warnings: list[str] = []
     indicators += _referrals(filters, bounds)
-    indicators += _persons(filters, held, facts)
+    indicators += _persons(held, facts)
     persons_met = facts.met
     indicators += _interventions(filters, bounds, held, facts)
     indicators += _danger(facts)
@@ -638,7 +638,7 @@ class _PersonFacts:
         )
 
 
-def _persons(filters: _Filters, held: QuerySet, facts: _PersonFacts):
+def _persons(held: QuerySet, facts: _PersonFacts) -> list[Indicator]:
     met = facts.met
     person_word = _("persons met")
     denominator = _denominator(met, person_word)
@@ -683,7 +683,7 @@ def _persons(filters: _Filters, held: QuerySet, facts: _PersonFacts):
         denominator,
         note=_("Role in the follow-up of the first held intervention of the period."),
     )
-    b6 = _persons_by_problem(filters, held, met, denominator)
+    b6 = _persons_by_problem(held, met, denominator)
     known = facts.known
     b7 = Indicator(
         "B7",
@@ -715,17 +715,20 @@ def _persons(filters: _Filters, held: QuerySet, facts: _PersonFacts):
     return [b1, b2, b3, b4, b5, b6, b7, b8, b9]
 
 
-def _persons_by_problem(filters: _Filters, held: QuerySet, met: int, denominator: str) -> Indicator:
+def _persons_by_problem(held: QuerySet, met: int, denominator: str) -> Indicator:
+    """The distinct (person, problem) pairs of the follow-ups with a held intervention, counted per
+    problem and, for "not stated", per person: one query. Inactive problems show when counted."""
     links = FollowUp.problems.through.objects.filter(followup__in=held.values("followup"))
-    counts = dict(
-        links.order_by()
-        .values("problem__code")
-        .annotate(n=Count("followup__person", distinct=True))
-        .values_list("problem__code", "n")
+    pairs = links.order_by().values("followup__person", "problem").distinct()
+    problems = list(Problem.objects.order_by("position", "name"))
+    figures = pairs.aggregate(
+        with_problem=Count("followup__person", distinct=True),
+        **{f"problem_{problem.pk}": Count("problem", filter=Q(problem=problem.pk)) for problem in problems},
     )
-    with_problem = links.aggregate(n=Count("followup__person", distinct=True))["n"]
-    problems = Problem.objects.filter(Q(is_active=True) | Q(code__in=list(counts))).order_by("position", "name")
-    choices = [(problem.code, problem.name) for problem in problems]
+    shown = [problem for problem in problems if problem.is_active or figures[f"problem_{problem.pk}"]]
+    counts = {problem.code: figures[f"problem_{problem.pk}"] for problem in shown}
+    choices = [(problem.code, problem.name) for problem in shown]
+    with_problem = figures["with_problem"]
     without = met - with_problem
     cells = (*_cells(counts, choices, met), Cell(UNKNOWN, str(_("Not stated")), without, _percent(without, met)))
     return Indicator(

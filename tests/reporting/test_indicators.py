@@ -252,6 +252,17 @@ def test_multi_valued_problems_and_places_count_a_person_once_per_value(data):
     assert sum(places.values()) == 4 > b["B9"].total == 3
 
 
+def test_an_inactive_problem_shows_while_counted_and_a_person_without_problem_is_not_stated(data):
+    Problem.objects.filter(code__in=["logement", "fugue"]).update(is_active=False)
+    p3 = data["q"].persons.get()
+    p3.followups.get().problems.clear()
+    problems_met = values(department_bilan().indicators["B6"])
+    assert problems_met["logement"] == 1  # inactive, still counted for p1
+    assert "fugue" not in problems_met  # inactive and counted for nobody
+    assert problems_met["violences_conjugales"] == 1  # p1 only, now
+    assert problems_met["unknown"] == 1  # p3, whose follow-up states no problem
+
+
 def test_known_to_social_services_and_children_exposed(data):
     b = department_bilan().indicators
     assert values(b["B7"]) == {"yes": 1, "no": 1, "unknown": 1}
