@@ -400,7 +400,9 @@ class Intervention(models.Model):
         verbose_name_plural = _("interventions")
         ordering = ["-starts_at", "-pk"]
         indexes = [
-            models.Index(fields=["followup", "starts_at"], name="intervention_followup_idx"),
+            # A follow-up's timeline, and its held interventions for the bilan (the first one, any
+            # before a period): the status in the index lets PostgreSQL answer without the table.
+            models.Index(fields=["followup", "starts_at"], include=["status"], name="intervention_followup_idx"),
             models.Index(fields=["author", "status", "starts_at"], name="intervention_agenda_idx"),
             # The held interventions of a period, what every bilan count starts from: a range scan of
             # this index (with the follow-up, to reach the person) instead of reading the whole table.
