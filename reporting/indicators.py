@@ -361,7 +361,7 @@ def _compute(filters: _Filters, bounds: _Bounds, *, include_cofinancing: bool):
     indicators += _referrals(filters, bounds)
     indicators += _persons(held, facts)
     persons_met = facts.met
-    indicators += _interventions(filters, bounds, held, facts)
+    indicators += _interventions(filters, bounds, facts)
     indicators += _danger(facts)
     indicators += _orientations(filters, bounds, persons_met)
     indicators += _followups(filters, bounds)
@@ -765,8 +765,11 @@ def _children_exposed(facts: _PersonFacts, denominator: str) -> Indicator:
 # ---- C: interventions ---------------------------------------------------------------------------
 
 
-def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, facts: _PersonFacts) -> list[Indicator]:
-    by_kind_and_place = _crossed(held, "kind", "place")
+def _interventions(filters: _Filters, bounds: _Bounds, facts: _PersonFacts) -> list[Indicator]:
+    # One scan for C1, C2 and C3: the recorded interventions of the period by status, kind and place.
+    in_period = Intervention.objects.filter(filters.followup("followup__"), bounds.at("starts_at"))
+    recorded_by = _crossed(in_period.exclude(status=InterventionStatus.PLANNED), "status", "kind", "place")
+    by_kind_and_place = {keys[1:]: n for keys, n in recorded_by.items() if keys[0] == InterventionStatus.DONE}
     held_count = sum(by_kind_and_place.values())
     intervention_word = _("held interventions")
     denominator = _denominator(held_count, intervention_word)
@@ -778,8 +781,7 @@ def _interventions(filters: _Filters, bounds: _Bounds, held: QuerySet, facts: _P
         _cells(_margin(by_kind_and_place, 0), InterventionKind.choices, held_count),
         denominator,
     )
-    in_period = Intervention.objects.filter(filters.followup("followup__"), bounds.at("starts_at"))
-    statuses = _grouped(in_period.exclude(status=InterventionStatus.PLANNED), "status")
+    statuses = _margin(recorded_by, 0)
     recorded = sum(statuses.values())
     c2 = Indicator(
         "C2",
