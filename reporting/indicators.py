@@ -377,18 +377,41 @@ def _compute(filters: _Filters, bounds: _Bounds, *, include_cofinancing: bool):
 
 
 def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
-    received = Referral.objects.filter(filters.referral(), bounds.at("referred_at")).exclude(status=Status.WITHDRAWN)
+    end_at = bounds.end_at
+    received_q = Q(referred_at__gte=bounds.start_at, referred_at__lt=end_at) & ~Q(status=Status.WITHDRAWN)
+    closed_q = Q(closed_at__gte=bounds.start_at, closed_at__lt=end_at, status=Status.CLOSED)
+    waiting_q = (
+        (Q(taken_up_at__isnull=True) | Q(taken_up_at__gte=end_at))
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=end_at))
+        & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=end_at))
+    )
+    # One scan of the referrals before the end for A1, A2, A3 and A4's waiting count: one row per
+    # unit, whose counts are then added up (the database enforces the sources and closing reasons:
+    # a conditional count for each loses none).
     by_unit = (
-        received.order_by()
+        Referral.objects.filter(filters.referral(), referred_at__lt=end_at)
+        .order_by()
         .values("unit__public_id", "unit__name")
-        .annotate(n=Count("pk"))
+        .annotate(
+            received=Count("pk", filter=received_q),
+            waiting=Count("pk", filter=waiting_q),
+            **{f"source_{source}": Count("pk", filter=received_q & Q(source=source)) for source in Source.values},
+            **{
+                f"closed_{reason}": Count("pk", filter=closed_q & Q(closing_reason=reason))
+                for reason in ReferralClosingReason.values
+            },
+        )
         .order_by("unit__name", "unit__public_id")
     )
     unit_cells = []
-    total = 0
+    sums: dict[str, int] = {}
     for row in by_unit:
-        total += row["n"]
-        unit_cells.append(Cell(str(row["unit__public_id"]), row["unit__name"], row["n"]))
+        for key, value in row.items():
+            if key not in ("unit__public_id", "unit__name"):
+                sums[key] = sums.get(key, 0) + value
+        if row["received"]:
+            unit_cells.append(Cell(str(row["unit__public_id"]), row["unit__name"], row["received"]))
+    total = sums.get("received", 0)
     unit_cells = tuple(Cell(c.key, c.label, c.value, _percent(c.value, total)) for c in unit_cells)
     referral_word = _("referrals")
     a1 = Indicator(
@@ -400,16 +423,16 @@ def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
         denominator_label=_denominator(total, referral_word),
         note=_("By unit. Referrals withdrawn by their author (filed by mistake) are not counted."),
     )
+    by_source = {source: sums.get(f"source_{source}", 0) for source in Source.values}
     a2 = Indicator(
         "A2",
         _("Referrals by channel"),
         FigureUnit.REFERRALS,
         total,
-        _cells(_grouped(received, "source"), Source.choices, total),
+        _cells(by_source, Source.choices, total),
         denominator_label=_denominator(total, referral_word),
     )
-    closed = Referral.objects.filter(filters.referral(), bounds.at("closed_at"), status=Status.CLOSED)
-    closed_counts = _grouped(closed, "closing_reason")
+    closed_counts = {reason: sums.get(f"closed_{reason}", 0) for reason in ReferralClosingReason.values}
     closed_total = sum(closed_counts.values())
     a3 = Indicator(
         "A3",
@@ -420,6 +443,7 @@ def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
         denominator_label=_denominator(closed_total, referral_word),
         note=_("Closed during the period, by reason."),
     )
+    received = Referral.objects.filter(filters.referral(), received_q)
     # The first held intervention after each referral, as one grouped join (the database hashes the
     # three tables at a national scale) rather than one correlated subquery per referral. The
     # redundant lower bound on starts_at lets the join read the interventions' index by range.
@@ -432,14 +456,7 @@ def _referrals(filters: _Filters, bounds: _Bounds) -> list[Indicator]:
         .annotate(first_held_at=Min("followups__interventions__starts_at"))
         .annotate(delay=ExpressionWrapper(F("first_held_at") - F("referred_at"), output_field=DurationField()))
     )
-    end_at = bounds.end_at
-    waiting = Referral.objects.filter(
-        filters.referral(),
-        Q(taken_up_at__isnull=True) | Q(taken_up_at__gte=end_at),
-        Q(closed_at__isnull=True) | Q(closed_at__gte=end_at),
-        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=end_at),
-        referred_at__lt=end_at,
-    ).count()
+    waiting = sums.get("waiting", 0)
     delay_figures = _with_median(delays, "delay")
     with_delay, median = delay_figures["count"], _days(delay_figures["median"])
     a4 = Indicator(
