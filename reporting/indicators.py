@@ -575,7 +575,16 @@ class _PersonFacts:
         held_before = Intervention.objects.filter(
             followup__person=person, status=InterventionStatus.DONE, starts_at__lt=bounds.start_at
         )
-        grids = DangerAssessment.objects.filter(referral__followups__person=person, filled_at__lt=bounds.end_at)
+        # 1 when a grid says danger, 0 when the grids say none, nothing without a grid: one lookup per
+        # person (two EXISTS would make PostgreSQL hash every danger grid of the country, even for a
+        # department).
+        grids = (
+            DangerAssessment.objects.filter(referral__followups__person=person, filled_at__lt=bounds.end_at)
+            .order_by()
+            .values("referral__followups__person")
+            .annotate(danger=Max(Cast("is_danger", IntegerField())))
+            .values("danger")
+        )
         very_serious = Assessment.objects.filter(
             filters.followup("followup__"),
             followup__person=person,
@@ -605,8 +614,7 @@ class _PersonFacts:
                 birth=Max("followup__person__birth_date"),
                 recorded_age_class=Max("followup__person__age_class"),
                 seen_before=_ExistsForGroup(held_before),
-                with_grid=_ExistsForGroup(grids),
-                grid_danger=_ExistsForGroup(grids.filter(is_danger=True)),
+                grid=_SubqueryForGroup(grids),
                 flagged=_ExistsForGroup(very_serious),
                 children_exposed=_SubqueryForGroup(highest_children_exposed),
                 held=Count("pk"),
@@ -622,10 +630,10 @@ class _PersonFacts:
 
         aggregates = {
             "n_seen_before": persons(seen_before=True),
-            "n_with_grid": persons(with_grid=True),
-            "n_grid_danger": persons(grid_danger=True),
+            "n_with_grid": persons(grid__isnull=False),
+            "n_grid_danger": persons(grid=1),
             "n_flagged": persons(flagged=True),
-            "n_grid_danger_and_flagged": persons(grid_danger=True, flagged=True),
+            "n_grid_danger_and_flagged": persons(grid=1, flagged=True),
             "n_children_exposed": Coalesce(Sum("children_exposed"), 0),
             "n_with_children_exposed": persons(children_exposed__gt=0),
         }
