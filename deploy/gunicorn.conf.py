@@ -25,3 +25,11 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+
+
+def when_ready(server):
+    """In the master, after the application is loaded and before the workers are forked: import the
+    views and compile the templates once for all workers (iscg.warmup)."""
+    from iscg.warmup import warm_up  # imported here: Django is set up by now (preload_app)
+
+    server.log.info("Warmed up: URLconf loaded, %d templates compiled.", warm_up())

@@ -533,7 +533,7 @@ def _first_role(filters: "_Filters", bounds: "_Bounds", held: QuerySet):
     (``array_agg`` ordered by date); elsewhere a correlated subquery per person (the embedded
     database only holds a demo's volume)."""
     if connections[held.db].vendor == "postgresql":
-        from django.contrib.postgres.aggregates import ArrayAgg
+        from django.contrib.postgres.aggregates import ArrayAgg  # imported here: PostgreSQL only
 
         roles = ArrayAgg("followup__person_role", order_by=("starts_at", "pk"))
         return Func(roles, template="(%(expressions)s)[1]", output_field=CharField())
