@@ -40,11 +40,15 @@ print(json.dumps({
 """
 
 
-def test_the_master_imports_every_view_compiles_every_template_and_closes_its_connections():
+def test_the_master_imports_every_view_compiles_every_template_and_closes_its_connections(tmp_path):
     result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
         [sys.executable, "-c", SCRIPT],
         cwd=ROOT,
-        env={**clean_environ(), "DJANGO_SETTINGS_MODULE": "iscg.settings", "DATABASE_URL": "sqlite:///:memory:"},
+        env={
+            **clean_environ(),
+            "DJANGO_SETTINGS_MODULE": "iscg.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/warm-up.sqlite3",
+        },
         capture_output=True,
         text=True,
         check=False,
