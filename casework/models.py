@@ -162,6 +162,11 @@ class Person(models.Model):
                 violation_error_message=_("Unknown age class."),
             ),
             models.CheckConstraint(
+                condition=Q(known_to_social_services__in=KnownToSocialServices.values),
+                name="person_known_to_social_services_valid",
+                violation_error_message=_("Unknown answer to “known to social services”."),
+            ),
+            models.CheckConstraint(
                 condition=Q(merged_into__isnull=True) | ~Q(merged_into=models.F("pk")),
                 name="person_not_merged_into_itself",
                 violation_error_message=_("A person cannot be merged into itself."),

@@ -1,9 +1,10 @@
 """The indicators of a bilan (DOMAIN.md §7.2), each computed by the database.
 
 Every figure here is an aggregate (``COUNT``, ``SUM``, conditional counts, correlated subqueries);
-medians take the one or two middle rows of a query ordered by the database. Nothing loads the
-rows of persons or interventions into Python, so the number of queries of a bilan is fixed,
-whatever the volume of data (``tests/reporting/test_indicators.py`` asserts it).
+medians are PostgreSQL's ``percentile_cont``, elsewhere the one or two middle rows of a query ordered
+by the database. The person figures come from one query grouped by person (``_PersonFacts``).
+Nothing loads the rows of persons or interventions into Python, so the number of queries of a bilan
+is fixed, whatever the volume of data (``tests/reporting/test_indicators.py`` asserts it).
 
 Counting rules (DOMAIN.md §7.1), as built here:
 - only interventions with status *held* count as held; no-shows are reported apart (C2);
@@ -563,6 +564,8 @@ class _PersonFacts:
     children_exposed: int
     with_children_exposed: int
 
+    # One conditional count per listed value: the database refuses any other value of these fields
+    # (check constraints on persons, follow-ups and interventions), so no person falls out.
     BREAKDOWNS = {
         "sex": ("sex", Sex.values),
         "known": ("known", KnownToSocialServices.values),

@@ -47,6 +47,17 @@ def test_an_anonymous_person_cannot_carry_a_name():
     _violates("person_anonymous_has_no_name", {"last_name": "Durand"}, Person.objects.filter(pk=person.pk))
 
 
+def test_the_person_fields_counted_by_the_bilans_only_take_their_listed_values():
+    """The bilan counts sex, age class and "known to social services" one listed value at a time: the
+    database refuses any other value, so that no person falls out of a breakdown."""
+    person = PersonFactory()
+    queryset = Person.objects.filter(pk=person.pk)
+    _violates("person_sex_valid", {"sex": "x"}, queryset)
+    _violates("person_age_class_valid", {"age_class": "99_plus"}, queryset)
+    _violates("person_known_to_social_services_valid", {"known_to_social_services": ""}, queryset)
+    queryset.update(known_to_social_services="no")  # a listed value passes
+
+
 def test_a_closed_followup_has_both_a_date_and_a_reason():
     followup = FollowUpFactory()
     queryset = FollowUp.objects.filter(pk=followup.pk)
