@@ -1,6 +1,7 @@
 """generate_volume at a tiny scale: what it writes, that it is consistent, and that a seed gives the same rows."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from conventions.models import Convention, FundingRule, Payment, SteeringCommitt
 from organisation.models import Post
 from referrals.enums import Status
 from referrals.models import DangerAssessment, Referral, ReferralNumberSequence
+from reporting.indicators import civil_year, compute_bilan, resolve_scope
 
 END = datetime.date(2025, 12, 31)
 
@@ -94,3 +96,20 @@ def test_generate_volume_command_refuses_a_seed_already_generated(capsys):
     assert "Generated in" in capsys.readouterr().out
     with pytest.raises(CommandError, match="already exists"):
         call_command("generate_volume", posts=1, years=1, seed=3, end=END)
+
+
+def test_bench_bilans_writes_every_figure_to_compare_two_versions_of_the_code(tmp_path):
+    _generate()
+    target = tmp_path / "figures.json"
+    call_command(
+        "bench_bilans", "--year", "2025", "--runs", "1", "--scopes", "post,national", "--figures", str(target)
+    )
+    figures = json.loads(target.read_text())
+    assert set(figures) == {"post", "national"}
+    national = compute_bilan(scope=resolve_scope("national"), period=civil_year(2025), with_previous=False)
+    assert figures["national"]["indicators"]["B1"]["total"] == national.indicators["B1"].total > 0
+    assert figures["national"]["indicators"].keys() == national.indicators.keys()
+    b3 = figures["national"]["indicators"]["B3"]["cells"]
+    assert [cell[:2] for cell in b3] == [[cell.key, cell.value] for cell in national.indicators["B3"].breakdown]
+    assert len(figures["national"]["monthly"]) == 12
+    assert "generated_at" not in target.read_text()  # the same figures give the same file

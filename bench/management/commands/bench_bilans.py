@@ -3,9 +3,11 @@
 For each scope: the median of ``--runs`` runs of compute_bilan (one period, no previous period),
 its query count, and the ratio to the floor — one hand-written scan of the interventions of the same
 period and scope (count(*), count(distinct person)), the least any bilan must cost. Prints figures;
-asserts nothing about time.
+asserts nothing about time. ``--figures FILE`` also writes every figure of each scope's bilan as JSON:
+run it on two versions of the code and compare the files to know that a change kept every figure.
 """
 
+import json
 import statistics
 import time
 
@@ -35,6 +37,20 @@ def floor_sql(kind: str) -> str:
     )
 
 
+def bilan_figures(bilan) -> dict:
+    """Every figure of a bilan (totals, cells, details, months), without when it was computed."""
+    indicators = {
+        indicator.id: {
+            "total": indicator.total,
+            "cells": [[cell.key, cell.value, cell.percent] for cell in indicator.breakdown],
+            "details": [[key, value] for key, _label, value, _unit in indicator.details],
+        }
+        for indicator in bilan.indicators.values()
+    }
+    months = [[month.month, month.held, month.persons] for month in bilan.monthly]
+    return {"indicators": indicators, "monthly": months, "warnings": list(bilan.warnings)}
+
+
 class Command(BaseCommand):
     help = "Time the bilans of a post, a department and the country over a civil year (prints figures)."
 
@@ -49,8 +65,14 @@ class Command(BaseCommand):
             metavar="N",
             help="Also print the N slowest queries of each scope's last run, with their SQL (for EXPLAIN).",
         )
+        parser.add_argument(
+            "--figures",
+            default="",
+            metavar="FILE",
+            help="Write every figure of each scope's bilan to FILE (JSON), to compare two versions of the code.",
+        )
 
-    def handle(self, *args, year, runs, scopes, slowest, **options):
+    def handle(self, *args, year, runs, scopes, slowest, figures, **options):
         year = year or timezone.localdate().year - 1
         period = civil_year(year)
         bounds = _Bounds(period)
@@ -65,6 +87,7 @@ class Command(BaseCommand):
             f"{'scope':12} {'median ms':>10} {'min ms':>9} {'queries':>8} {'floor ms':>9} "
             f"{'ratio':>7} {'held':>9} {'persons':>8}"
         )
+        written = {}
         for kind in scopes.split(","):
             argument, key = subjects[kind]
             scope = resolve_scope(argument)
@@ -91,3 +114,8 @@ class Command(BaseCommand):
             )
             for query in sorted(captured, key=lambda query: -float(query["time"]))[:slowest]:
                 self.stdout.write(f"  {float(query['time']) * 1000:9.1f} ms  {query['sql']}")
+            written[kind] = bilan_figures(bilan)
+        if figures:
+            with open(figures, "w", encoding="utf-8") as file:
+                json.dump(written, file, indent=1, sort_keys=True, default=str)
+            self.stdout.write(f"Figures written to {figures}.")
