@@ -98,7 +98,10 @@ def test_generate_volume_command_refuses_a_seed_already_generated(capsys):
         call_command("generate_volume", posts=1, years=1, seed=3, end=END)
 
 
-def test_bench_bilans_writes_every_figure_to_compare_two_versions_of_the_code(tmp_path):
+def test_bench_bilans_writes_every_figure_to_compare_two_versions_of_the_code(tmp_path, monkeypatch):
+    # Read where the test writes (in its transaction), even with DATABASE_REPLICA_URL set as in CI:
+    # sending bilans to the replica has its own tests (test_db_router.py).
+    monkeypatch.setattr("iscg.db_routers.replica_enabled", lambda: False)
     _generate()
     target = tmp_path / "figures.json"
     call_command(
