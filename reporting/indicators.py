@@ -528,7 +528,7 @@ class _SubqueryForGroup(_ForGroup, Subquery):
     pass
 
 
-def _first_role(filters: "_Filters", bounds: "_Bounds", held: QuerySet):
+def _first_role(held: QuerySet):
     """In a query of held interventions grouped by person: the role in the follow-up of the person's
     first held intervention (ties broken by primary key). PostgreSQL reads it in the same pass
     (``array_agg`` ordered by date); elsewhere a correlated subquery per person (the embedded
@@ -538,7 +538,7 @@ def _first_role(filters: "_Filters", bounds: "_Bounds", held: QuerySet):
 
         roles = ArrayAgg("followup__person_role", order_by=("starts_at", "pk"))
         return Func(roles, template="(%(expressions)s)[1]", output_field=CharField())
-    first = _held(filters, bounds).filter(followup__person=OuterRef("followup__person")).order_by("starts_at", "pk")
+    first = held.filter(followup__person=OuterRef("followup__person")).order_by("starts_at", "pk")
     return _SubqueryForGroup(first.values("followup__person_role")[:1])
 
 
@@ -588,19 +588,12 @@ class _PersonFacts:
             .annotate(danger=Max(Cast("is_danger", IntegerField())))
             .values("danger")
         )
-        very_serious = Assessment.objects.filter(
-            filters.followup("followup__"),
-            followup__person=person,
-            assessed_on__lte=bounds.period.end,
-            is_very_serious_danger=True,
+        assessments = Assessment.objects.filter(
+            filters.followup("followup__"), followup__person=person, assessed_on__lte=bounds.period.end
         )
+        very_serious = assessments.filter(is_very_serious_danger=True)
         highest_children_exposed = (
-            Assessment.objects.filter(
-                filters.followup("followup__"),
-                followup__person=person,
-                assessed_on__lte=bounds.period.end,
-                children_exposed__isnull=False,
-            )
+            assessments.filter(children_exposed__isnull=False)
             .order_by()
             .values("followup__person")
             .annotate(highest=Max("children_exposed"))
@@ -622,7 +615,7 @@ class _PersonFacts:
                 children_exposed=_SubqueryForGroup(highest_children_exposed),
                 held=Count("pk"),
                 first_at=Min("starts_at"),
-                first_role=_first_role(filters, bounds, held),
+                first_role=_first_role(held),
                 **{f"at_{place}": Count("pk", filter=Q(place=place)) for place in Place.values},
             )
             .annotate(age=_age_on("first_at", "birth"))

@@ -112,7 +112,9 @@ def test_bench_bilans_writes_every_figure_to_compare_two_versions_of_the_code(tm
     national = compute_bilan(scope=resolve_scope("national"), period=civil_year(2025), with_previous=False)
     assert figures["national"]["indicators"]["B1"]["total"] == national.indicators["B1"].total > 0
     assert figures["national"]["indicators"].keys() == national.indicators.keys()
-    b3 = figures["national"]["indicators"]["B3"]["cells"]
-    assert [cell[:2] for cell in b3] == [[cell.key, cell.value] for cell in national.indicators["B3"].breakdown]
+    b3 = figures["national"]["indicators"]["B3"]["breakdown"]
+    assert {key: cell["value"] for key, cell in b3.items()} == {
+        cell.key: cell.value for cell in national.indicators["B3"].breakdown
+    }
     assert len(figures["national"]["monthly"]) == 12
     assert "generated_at" not in target.read_text()  # the same figures give the same file

@@ -19,6 +19,7 @@ from bench.measure import bench_post, timed
 from casework.enums import InterventionStatus
 from casework.models import FollowUp, Intervention
 from organisation.models import Post
+from reporting.exports import bilan_json
 from reporting.indicators import _Bounds, civil_year, compute_bilan, resolve_scope
 
 
@@ -38,17 +39,9 @@ def floor_sql(kind: str) -> str:
 
 
 def bilan_figures(bilan) -> dict:
-    """Every figure of a bilan (totals, cells, details, months), without when it was computed."""
-    indicators = {
-        indicator.id: {
-            "total": indicator.total,
-            "cells": [[cell.key, cell.value, cell.percent] for cell in indicator.breakdown],
-            "details": [[key, value] for key, _label, value, _unit in indicator.details],
-        }
-        for indicator in bilan.indicators.values()
-    }
+    """Every figure of a bilan: its JSON export (which says nothing of when it was computed) and months."""
     months = [[month.month, month.held, month.persons] for month in bilan.monthly]
-    return {"indicators": indicators, "monthly": months, "warnings": list(bilan.warnings)}
+    return {**bilan_json(bilan), "monthly": months, "warnings": list(bilan.warnings)}
 
 
 class Command(BaseCommand):
