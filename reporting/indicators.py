@@ -22,6 +22,7 @@ are not funded), a department, or the whole country.
 
 import datetime
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -84,6 +85,7 @@ from organisation.models import Department, PartnerType, Post, Unit
 from referrals.enums import ClosingReason as ReferralClosingReason
 from referrals.enums import Source, Status
 from referrals.models import DangerAssessment, Problem, Referral
+from reporting.alongside import alongside
 from reporting.bilan import Bilan, BilanScope, Cell, Indicator, Month, Period, ScopeKind
 from reporting.bilan import Unit as FigureUnit
 
@@ -303,18 +305,26 @@ def compute_bilan(
 ) -> Bilan:
     """Every indicator of DOMAIN.md §7.2 for a scope and a period (and the previous period of the same
     length when ``with_previous``). ``include_cofinancing=False`` leaves out group I (financial data
-    is for coordinators, funders and the admin)."""
+    is for coordinators, funders and the admin).
+
+    The person query of each period (the longest) starts first, on a connection of its own where
+    the database allows it (reporting.alongside); the other sections run meanwhile."""
     if period.end < period.start:
         raise ValueError(_("The end of the period is before its start."))
-    filters = _Filters(scope)
-    indicators, warnings = _compute(filters, _Bounds(period), include_cofinancing=include_cofinancing)
-    previous = None
-    if with_previous:
-        previous_period = period.previous()
-        previous_indicators, previous_warnings = _compute(
-            filters, _Bounds(previous_period), include_cofinancing=include_cofinancing
-        )
-        previous = Bilan(scope, previous_period, previous_indicators, warnings=tuple(previous_warnings))
+    filters, bounds = _Filters(scope), _Bounds(period)
+    previous_period = period.previous() if with_previous else None
+    with alongside(Intervention) as background:
+        facts = background.submit(_PersonFacts.of, filters, bounds)
+        if previous_period:
+            previous_facts = background.submit(_PersonFacts.of, filters, _Bounds(previous_period))
+        monthly = _monthly(filters, bounds)
+        indicators, warnings = _compute(filters, bounds, facts, include_cofinancing=include_cofinancing)
+        previous = None
+        if previous_period:
+            previous_indicators, previous_warnings = _compute(
+                filters, _Bounds(previous_period), previous_facts, include_cofinancing=include_cofinancing
+            )
+            previous = Bilan(scope, previous_period, previous_indicators, warnings=tuple(previous_warnings))
     return Bilan(
         scope=scope,
         period=period,
@@ -322,7 +332,7 @@ def compute_bilan(
         generated_at=timezone.now(),
         previous=previous,
         warnings=tuple(warnings),
-        monthly=_monthly(filters, _Bounds(period)),
+        monthly=monthly,
     )
 
 
@@ -354,23 +364,23 @@ def _monthly(filters: _Filters, bounds: _Bounds) -> tuple[Month, ...]:
     return tuple(Month(month, *by_month.get(month, (0, 0))) for month in months)
 
 
-def _compute(filters: _Filters, bounds: _Bounds, *, include_cofinancing: bool):
+def _compute(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts]", *, include_cofinancing: bool):
+    """The indicators of one period, in the order of DOMAIN.md §7.2. ``facts`` may still be running:
+    the sections that do not need it come first, the others read it after their own queries."""
     held = _held(filters, bounds)
-    facts = _PersonFacts.of(filters, bounds, held)
-    indicators: list[Indicator] = []
+    sections = {
+        "A": _referrals(filters, bounds),
+        "F": _followups(filters, bounds),
+        "G": _steering(filters, bounds),
+        "B": _persons(held, facts),
+        "C": _interventions(filters, bounds, facts),
+        "E": _orientations(filters, bounds, facts),
+        "D": _danger(facts.result()),
+    }
     warnings: list[str] = []
-    indicators += _referrals(filters, bounds)
-    indicators += _persons(held, facts)
-    persons_met = facts.met
-    indicators += _interventions(filters, bounds, facts)
-    indicators += _danger(facts)
-    indicators += _orientations(filters, bounds, persons_met)
-    indicators += _followups(filters, bounds)
-    indicators += _steering(filters, bounds)
     if include_cofinancing and filters.has_cofinancing:
-        cofinancing, gaps = _cofinancing(filters, bounds, persons_met)
-        indicators += cofinancing
-        warnings += gaps
+        sections["I"], warnings = _cofinancing(filters, bounds, facts)
+    indicators = [indicator for group in sorted(sections) for indicator in sections[group]]
     return {indicator.id: indicator for indicator in indicators}, warnings
 
 
@@ -573,7 +583,8 @@ class _PersonFacts:
     }
 
     @classmethod
-    def of(cls, filters: "_Filters", bounds: "_Bounds", held: QuerySet) -> "_PersonFacts":
+    def of(cls, filters: "_Filters", bounds: "_Bounds") -> "_PersonFacts":
+        held = _held(filters, bounds)
         person = OuterRef("followup__person")
         held_before = Intervention.objects.filter(
             followup__person=person, status=InterventionStatus.DONE, starts_at__lt=bounds.start_at
@@ -581,10 +592,14 @@ class _PersonFacts:
         # 1 when a grid says danger, 0 when the grids say none, nothing without a grid: one lookup per
         # person (two EXISTS would make PostgreSQL hash every danger grid of the country, even for a
         # department).
+        # From the person's referral links straight to the grids (not through the referrals), as a
+        # single aggregate (a constant is no grouping key).
+        links = FollowUp.referrals.through.objects.filter(followup__person=OuterRef(person))
         grids = (
-            DangerAssessment.objects.filter(referral__followups__person=person, filled_at__lt=bounds.end_at)
+            DangerAssessment.objects.filter(referral__in=links.values("referral"), filled_at__lt=bounds.end_at)
             .order_by()
-            .values("referral__followups__person")
+            .annotate(one=Value(1))
+            .values("one")
             .annotate(danger=Max(Cast("is_danger", IntegerField())))
             .values("danger")
         )
@@ -659,7 +674,9 @@ class _PersonFacts:
         )
 
 
-def _persons(held: QuerySet, facts: _PersonFacts) -> list[Indicator]:
+def _persons(held: QuerySet, facts: "Future[_PersonFacts]") -> list[Indicator]:
+    problem_figures = _problem_figures(held)  # its query first: the person facts may still be running
+    facts = facts.result()
     met = facts.met
     person_word = _("persons met")
     denominator = _denominator(met, person_word)
@@ -704,7 +721,7 @@ def _persons(held: QuerySet, facts: _PersonFacts) -> list[Indicator]:
         denominator,
         note=_("Role in the follow-up of the first held intervention of the period."),
     )
-    b6 = _persons_by_problem(held, met, denominator)
+    b6 = _persons_by_problem(problem_figures, met, denominator)
     known = facts.known
     b7 = Indicator(
         "B7",
@@ -736,9 +753,9 @@ def _persons(held: QuerySet, facts: _PersonFacts) -> list[Indicator]:
     return [b1, b2, b3, b4, b5, b6, b7, b8, b9]
 
 
-def _persons_by_problem(held: QuerySet, met: int, denominator: str) -> Indicator:
+def _problem_figures(held: QuerySet) -> tuple[list, dict]:
     """The distinct (person, problem) pairs of the follow-ups with a held intervention, counted per
-    problem and, for "not stated", per person: one query. Inactive problems show when counted."""
+    problem and, for "not stated", per person: one query."""
     links = FollowUp.problems.through.objects.filter(followup__in=held.values("followup"))
     pairs = links.order_by().values("followup__person", "problem").distinct()
     problems = list(Problem.objects.order_by("position", "name"))
@@ -746,6 +763,12 @@ def _persons_by_problem(held: QuerySet, met: int, denominator: str) -> Indicator
         with_problem=Count("followup__person", distinct=True),
         **{f"problem_{problem.pk}": Count("problem", filter=Q(problem=problem.pk)) for problem in problems},
     )
+    return problems, figures
+
+
+def _persons_by_problem(problem_figures: tuple[list, dict], met: int, denominator: str) -> Indicator:
+    """B6 from ``_problem_figures``. Inactive problems show when counted."""
+    problems, figures = problem_figures
     shown = [problem for problem in problems if problem.is_active or figures[f"problem_{problem.pk}"]]
     counts = {problem.code: figures[f"problem_{problem.pk}"] for problem in shown}
     choices = [(problem.code, problem.name) for problem in shown]
@@ -786,7 +809,7 @@ def _children_exposed(facts: _PersonFacts, denominator: str) -> Indicator:
 # ---- C: interventions ---------------------------------------------------------------------------
 
 
-def _interventions(filters: _Filters, bounds: _Bounds, facts: _PersonFacts) -> list[Indicator]:
+def _interventions(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts]") -> list[Indicator]:
     # One scan for C1, C2 and C3: the recorded interventions of the period by status, kind and place.
     in_period = Intervention.objects.filter(filters.followup("followup__"), bounds.at("starts_at"))
     recorded_by = _crossed(in_period.exclude(status=InterventionStatus.PLANNED), "status", "kind", "place")
@@ -825,6 +848,7 @@ def _interventions(filters: _Filters, bounds: _Bounds, facts: _PersonFacts) -> l
         _cells(_margin(by_kind_and_place, 1), Place.choices, held_count),
         denominator,
     )
+    facts = facts.result()
     mean = round(held_count / facts.met, 2) if facts.met else None
     c4 = Indicator(
         "C4",
@@ -887,7 +911,7 @@ def _danger(facts: _PersonFacts) -> list[Indicator]:
 # ---- E: orientations ----------------------------------------------------------------------------
 
 
-def _orientations(filters: _Filters, bounds: _Bounds, persons_met: int) -> list[Indicator]:
+def _orientations(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts]") -> list[Indicator]:
     in_period = Orientation.objects.filter(filters.followup("followup__"), bounds.on("oriented_on"))
     orientations = in_period.filter(kind=OrientationKind.ORIENTATION).annotate(
         type_code=Coalesce("partner__partner_type__code", "partner_type__code")
@@ -913,15 +937,15 @@ def _orientations(filters: _Filters, bounds: _Bounds, persons_met: int) -> list[
         denominator,
     )
     oriented = orientations.aggregate(n=Count("followup__person", distinct=True))["n"]
+    transmissions = in_period.filter(kind__in=CHILD_PROTECTION_KINDS)
+    by_kind = _grouped(transmissions, "kind")
     e3 = Indicator(
         "E3",
         _("Persons oriented"),
         FigureUnit.PERSONS,
         oriented,
-        denominator_label=_denominator(persons_met, _("persons met")),
+        denominator_label=_denominator(facts.result().met, _("persons met")),
     )
-    transmissions = in_period.filter(kind__in=CHILD_PROTECTION_KINDS)
-    by_kind = _grouped(transmissions, "kind")
     transmitted = sum(by_kind.values())
     e4 = Indicator(
         "E4",
@@ -1052,7 +1076,7 @@ def _post_share(filters: _Filters, convention_ref: str, year_ref: str):
     )
 
 
-def _cofinancing(filters: _Filters, bounds: _Bounds, persons_met: int):
+def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts]"):
     factors = _year_factors(bounds.period)
     conventions = _conventions(filters).values("pk")
     share = _post_share(filters, "convention", "year")
@@ -1124,6 +1148,7 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, persons_met: int):
         total_cost,
         note=_("Yearly cost of the posts covered, prorated by the days of the period."),
     )
+    persons_met = facts.result().met
     i4 = Indicator(
         "I4",
         _("Cost per person met"),

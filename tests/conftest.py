@@ -2,9 +2,11 @@
 coordinator and a funder each, with a unit, a post and a partner per department; an admin; and an
 anonymous visitor."""
 
+import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,6 +34,25 @@ PERSONAS = [
     "funder_b",
     "admin",
 ]
+
+
+def restore_reference_data():
+    """Transactional tests flush every table, data migrations' rows included: load them again."""
+    for module in (
+        "organisation.migrations.0002_load_departments",
+        "organisation.migrations.0003_seed_partner_types",
+        "referrals.migrations.0002_seed_problems",
+        "referrals.migrations.0003_seed_danger_grid_2019",
+    ):
+        migration = importlib.import_module(module)
+        loader = getattr(migration, "load", None) or migration.seed
+        loader(django_apps, None)
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """Committed rows, as another connection sees them (transactional_db), reference data loaded."""
+    restore_reference_data()
 
 
 def sign_in(client: Client, user, *, verified: bool = True) -> Client:

@@ -4,15 +4,14 @@ Without /usr/bin/chromium (apt-get install chromium) every browser test is skipp
 Screenshots of each journey land in test-artifacts/ (ignored by git) for people to look at.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 
 from demo.seeding import seed_organisation
+from tests.conftest import restore_reference_data
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -55,19 +54,6 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
-
-
-def restore_reference_data():
-    """Transactional tests flush every table, data migrations' rows included: load them again."""
-    for module in (
-        "organisation.migrations.0002_load_departments",
-        "organisation.migrations.0003_seed_partner_types",
-        "referrals.migrations.0002_seed_problems",
-        "referrals.migrations.0003_seed_danger_grid_2019",
-    ):
-        migration = importlib.import_module(module)
-        loader = getattr(migration, "load", None) or migration.seed
-        loader(django_apps, None)
 
 
 @pytest.fixture

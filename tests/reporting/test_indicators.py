@@ -14,9 +14,11 @@ Department 80 in 2025 (the scope of most tests):
 """
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from casework.enums import (
@@ -37,7 +39,9 @@ from organisation.models import PartnerType
 from referrals.enums import ClosingReason as ReferralClosingReason
 from referrals.enums import Source
 from referrals.models import Problem
+from reporting import indicators
 from reporting.bilan import BilanScope, Period, ScopeKind
+from reporting.exports import bilan_json
 from reporting.indicators import civil_year, compute_bilan, resolve_scope
 from tests.accounts.factories import UserFactory
 from tests.casework.factories import AssessmentFactory, FollowUpFactory, InterventionFactory, OrientationFactory
@@ -514,3 +518,26 @@ def test_age_and_role_are_read_at_the_first_held_intervention_in_local_time(db):
     }
     details = {key: value for key, _label, value, _unit in b["C4"].details}
     assert details == {"mean": 1.75, "median": 1.5}  # 2, 1, 1 and 3 held interventions
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the person query runs alongside on PostgreSQL only")
+def test_the_bilan_computed_alongside_is_the_bilan_computed_at_once(committed_db, data, monkeypatch):
+    # Committed data (committed_db): the person queries of both periods run in threads on their
+    # own connections, then, once forced, in the caller's thread: every figure is the same.
+    scopes = [scope_of(ScopeKind.DEPARTMENT, "80"), scope_of(ScopeKind.POST, data["p"].public_id)]
+    threads = {}
+    compute = indicators._PersonFacts.of.__func__
+
+    def facts_of(cls, filters, bounds):
+        threads[bounds.period] = threading.current_thread()
+        return compute(cls, filters, bounds)
+
+    monkeypatch.setattr(indicators._PersonFacts, "of", classmethod(facts_of))
+    alongside = [bilan_json(compute_bilan(scope=scope, period=YEAR_2025)) for scope in scopes]
+    assert set(threads) == {YEAR_2025, civil_year(2024)}
+    assert all(thread is not threading.main_thread() for thread in threads.values())
+    monkeypatch.setattr("reporting.alongside._sees_what_others_see", lambda alias: False)
+    at_once = [bilan_json(compute_bilan(scope=scope, period=YEAR_2025)) for scope in scopes]
+    assert threads[YEAR_2025] is threading.main_thread()
+    assert alongside == at_once
+    assert alongside[0]["indicators"]["B1"]["total"] == 3 and alongside[0]["indicators"]["D1"]["total"] > 0
