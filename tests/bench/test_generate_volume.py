@@ -6,11 +6,11 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.enums import Role
 from accounts.models import User
-from bench.volume import generate_volume
+from bench.volume import check_references, generate_volume
 from casework.enums import InterventionStatus
 from casework.models import FollowUp, FollowUpReferral, Intervention, Orientation, Person
 from conventions.models import Convention, FundingRule, Payment, SteeringCommittee
@@ -118,3 +118,25 @@ def test_bench_bilans_writes_every_figure_to_compare_two_versions_of_the_code(tm
     }
     assert len(figures["national"]["monthly"]) == 12
     assert "generated_at" not in target.read_text()  # the same figures give the same file
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row triggers are skipped on PostgreSQL only")
+def test_the_references_are_checked_once_the_volume_is_written():
+    # generate_volume skips the foreign-key triggers while it writes (as a superuser, as CI's is),
+    # then checks every reference: a row pointing at no row is caught there.
+    counts = _generate()
+    assert counts["casework.Intervention"] > 0
+    check_references()  # the generated volume is consistent
+    post = Post.objects.first()
+    link = Post.units.through
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role TO replica")
+        cursor.execute(
+            f"INSERT INTO {link._meta.db_table} (post_id, unit_id) VALUES (%s, %s)",  # noqa: S608  # nosec B608 - a model's table
+            [post.pk, 999_999_999],
+        )
+        cursor.execute("RESET session_replication_role")
+    with pytest.raises(ValueError, match=r"unit: 1 rows point at no row"):
+        check_references()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {link._meta.db_table} WHERE unit_id = 999999999")  # noqa: S608  # nosec B608
