@@ -591,9 +591,8 @@ class _PersonFacts:
         )
         # 1 when a grid says danger, 0 when the grids say none, nothing without a grid: one lookup per
         # person (two EXISTS would make PostgreSQL hash every danger grid of the country, even for a
-        # department).
-        # From the person's referral links straight to the grids (not through the referrals), as a
-        # single aggregate (a constant is no grouping key).
+        # department), from the person's referral links straight to the grids (not through the
+        # referrals), as one aggregate (a constant is no grouping key: no GROUP BY).
         links = FollowUp.referrals.through.objects.filter(followup__person=OuterRef(person))
         grids = (
             DangerAssessment.objects.filter(referral__in=links.values("referral"), filled_at__lt=bounds.end_at)
