@@ -39,7 +39,6 @@ from organisation.models import PartnerType
 from referrals.enums import ClosingReason as ReferralClosingReason
 from referrals.enums import Source
 from referrals.models import Problem
-from reporting import indicators
 from reporting.bilan import BilanScope, Period, ScopeKind
 from reporting.exports import bilan_json
 from reporting.indicators import civil_year, compute_bilan, resolve_scope
@@ -521,18 +520,13 @@ def test_age_and_role_are_read_at_the_first_held_intervention_in_local_time(db):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the person query runs alongside on PostgreSQL only")
-def test_the_bilan_computed_alongside_is_the_bilan_computed_at_once(committed_db, data, monkeypatch):
+def test_the_bilan_computed_alongside_is_the_bilan_computed_at_once(
+    committed_db, data, person_query_threads, monkeypatch
+):
     # Committed data (committed_db): the person queries of both periods run in threads on their
     # own connections, then, once forced, in the caller's thread: every figure is the same.
     scopes = [scope_of(ScopeKind.DEPARTMENT, "80"), scope_of(ScopeKind.POST, data["p"].public_id)]
-    threads = {}
-    compute = indicators._PersonFacts.of.__func__
-
-    def facts_of(cls, filters, bounds):
-        threads[bounds.period] = threading.current_thread()
-        return compute(cls, filters, bounds)
-
-    monkeypatch.setattr(indicators._PersonFacts, "of", classmethod(facts_of))
+    threads = person_query_threads
     alongside = [bilan_json(compute_bilan(scope=scope, period=YEAR_2025)) for scope in scopes]
     assert set(threads) == {YEAR_2025, civil_year(2024)}
     assert all(thread is not threading.main_thread() for thread in threads.values())

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from reporting import indicators
 from tests.casework.factories import FollowUpFactory, InterventionFactory
 
 TODAY = timezone.localdate()
@@ -203,19 +202,11 @@ def test_cofinancing_summaries_download(world, client_for):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the person query runs alongside on PostgreSQL only")
-def test_the_bilan_page_runs_its_person_queries_alongside(committed_db, world, client_for, monkeypatch):
+def test_the_bilan_page_runs_its_person_queries_alongside(committed_db, world, client_for, person_query_threads):
     # The request's transaction (ATOMIC_REQUESTS) has written nothing when the bilan is computed, so
     # the person queries of both periods run on their own connections (reporting/alongside.py).
-    threads = []
-    compute = indicators._PersonFacts.of.__func__
-
-    def facts_of(cls, filters, bounds):
-        threads.append(threading.current_thread())
-        return compute(cls, filters, bounds)
-
-    monkeypatch.setattr(indicators._PersonFacts, "of", classmethod(facts_of))
     response = client_for("coordinator_a").get(bilan_url(scope="department:80", **THIS_YEAR))
     assert response.status_code == 200
     assert response.context["bilan"].indicators["B1"].total == 1
-    assert len(threads) == 2  # this year and the year before
-    assert threading.current_thread() not in threads
+    assert len(person_query_threads) == 2  # this year and the year before
+    assert threading.current_thread() not in person_query_threads.values()
