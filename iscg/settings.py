@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_filters",
     "widget_tweaks",
+    "iscg",
     "accounts",
     "organisation",
     "referrals",

@@ -3,6 +3,7 @@ coordinator and a funder each, with a unit, a post and a partner per department;
 anonymous visitor."""
 
 import importlib
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +11,7 @@ from django.apps import apps as django_apps
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from tests.accounts.factories import UserFactory
 from tests.casework.factories import FollowUpFactory, InterventionFactory, OrientationFactory
@@ -21,6 +23,13 @@ from tests.conventions.factories import (
 )
 from tests.organisation.factories import PartnerFactory, PostAssignmentFactory, PostFactory, UnitFactory, department
 from tests.referrals.factories import ReferralFactory
+
+# Property-based tests draw the same examples at every run ("derandomize"), so that a finding fails the change
+# that causes it, not a later session at random; HYPOTHESIS_PROFILE=explore draws new ones (and keeps them in
+# .hypothesis/) to look for more.
+hypothesis_settings.register_profile("derandomized", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "derandomized"))
 
 PERSONAS = [
     "anonymous",
