@@ -3,6 +3,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.enums import Role
 from accounts.models import User
+from tests.canaries import unique_name
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -14,8 +15,8 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"agent{n}@test.example")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = factory.LazyFunction(lambda: unique_name("first_name"))
+    last_name = factory.LazyFunction(lambda: unique_name("last_name"))
     role = Role.ISCG
     password = factory.django.Password(TEST_PASSWORD)
 

@@ -20,6 +20,7 @@ from casework.models import Assessment, FollowUp, Intervention, Orientation, Per
 from organisation.models import PartnerType
 from referrals.models import Problem
 from tests.accounts.factories import UserFactory
+from tests.canaries import unique_name
 from tests.organisation.factories import PostFactory
 
 
@@ -31,15 +32,15 @@ class PersonFactory(DjangoModelFactory):
 
     post = factory.SubFactory(PostFactory)
     created_by = factory.SubFactory(UserFactory, iscg=True)
-    last_name = factory.Faker("last_name", locale="fr_FR")
-    first_name = factory.Faker("first_name_female", locale="fr_FR")
+    last_name = factory.LazyFunction(lambda: unique_name("last_name"))
+    first_name = factory.LazyFunction(lambda: unique_name("first_name_female"))
     sex = Sex.FEMALE
     birth_date = datetime.date(1990, 5, 17)
     safe_phone = factory.Sequence(lambda n: f"06 10 {n // 10000 % 100:02d} {n // 100 % 100:02d} {n % 100:02d}")
 
     class Params:
         anonymous = factory.Trait(last_name="", first_name="", birth_date=None, safe_phone="")
-        male = factory.Trait(sex=Sex.MALE, first_name=factory.Faker("first_name_male", locale="fr_FR"))
+        male = factory.Trait(sex=Sex.MALE, first_name=factory.LazyFunction(lambda: unique_name("first_name_male")))
 
     @classmethod
     def _create(cls, model_class, *args, post, created_by, **kwargs):

@@ -9,6 +9,7 @@ from referrals.danger import evaluate_danger
 from referrals.enums import Answer, ClosingReason, FilledBy, PersonRole, Sex, Source, Status, Urgency
 from referrals.models import DangerAnswer, DangerAssessment, GridVersion, Problem, Referral, ReferralPerson
 from tests.accounts.factories import UserFactory
+from tests.canaries import unique_name
 from tests.organisation.factories import UnitFactory
 
 
@@ -83,8 +84,8 @@ class ReferralPersonFactory(DjangoModelFactory):
 
     referral = factory.SubFactory(ReferralFactory, victim=False)
     role = PersonRole.VICTIM
-    last_name = factory.Faker("last_name", locale="fr_FR")
-    first_name = factory.Faker("first_name_female", locale="fr_FR")
+    last_name = factory.LazyFunction(lambda: unique_name("last_name"))
+    first_name = factory.LazyFunction(lambda: unique_name("first_name_female"))
     sex = Sex.FEMALE
     age = 34
     safe_phone = "06 12 34 56 78"
