@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # pytest-xdist processes for `make test`; PYTEST_WORKERS=0 runs the suite in one process (easier debugging).
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test quality install install-dev migrate seed messages compilemessages bench clean
+.PHONY: run test test-fast quality install install-dev system-run system-test migrate seed messages compilemessages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ $(BIN)/activate:
 install: .make-install
 install-dev: .make-install-dev
 
+## System packages (Debian): installed when missing if run as root, else the command to run is printed.
+system-run:
+	@scripts/system_packages.sh run
+system-test:
+	@scripts/system_packages.sh test
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -32,15 +38,19 @@ seed: migrate
 
 ## Serve the demo: virtualenv, requirements, SQLite database, demo data, development server.
 ## The demo switches the second factor off (a banner says so on every page); production refuses to.
-run: seed
+run: system-run seed
 	DEBUG=$${DEBUG:-true} REQUIRE_2FA=$${REQUIRE_2FA:-false} $(PY) manage.py runserver $(HOST)
 
-## The whole test suite (browser tests skip with a message when no Chromium is installed).
-test: install-dev
+## The whole test suite, browser tests included (Chromium is installed first when missing).
+test: system-test install-dev
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+## The suite without the slow and the browser tests (a quick check while working).
+test-fast: system-test install-dev
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not slow and not browser" $(PYTEST_ARGS)
+
 ## Linters, formatting, migrations, translations and deployment checks.
-quality: install-dev
+quality: system-test install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
@@ -54,7 +64,7 @@ quality: install-dev
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 ## Regenerate the French catalogue after changing texts, then translate the new entries.
-messages: install-dev
+messages: system-test install-dev
 	$(PY) manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages -l fr --ignore=.venv
 
