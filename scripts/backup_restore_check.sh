@@ -25,6 +25,8 @@ export DATABASE_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${source_db}"
 pg_dump --format=custom --no-owner --file="$work/iscg.dump" "$source_db"
 createdb "$restored_db"
 pg_restore --no-owner --exit-on-error --dbname="$restored_db" "$work/iscg.dump"
+# A dump carries no planner statistics: gather them before the restored database serves (docs/operations.md).
+vacuumdb --analyze-only --quiet --dbname="$restored_db"
 
 # One line per table: name, row count, md5 of the rows in a stable order.
 checksums() {

@@ -18,7 +18,7 @@ from django.db.models import F
 from bench.volume import activity
 from bench.volume.organisation import OrganisationWriter, iscg_email, write_conventions
 from bench.volume.writer import Writer
-from casework.models import Intervention, Orientation, Person
+from iscg.planner_statistics import analyze, tables_of
 from organisation.models import Department, PartnerType
 from referrals.models import GridVersion, Problem, Referral, ReferralNumberSequence
 
@@ -85,10 +85,9 @@ def generate_volume(*, posts: int, years: int, seed: int, end: datetime.date, lo
         checked = time.monotonic()
         check_references()
         log(f"Every reference checked, {time.monotonic() - checked:.0f} s")
-    if writer.is_postgresql:
-        with connection.cursor() as cursor:
-            for model in (Referral, Person, Intervention, Orientation):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    analyzed = time.monotonic()
+    analyze(tables_of())  # every table written, the large link tables included (iscg/planner_statistics.py)
+    log(f"Planner statistics gathered, {time.monotonic() - analyzed:.0f} s")
     counts = dict(writer.counts)
     counts["conventions.Payment"] = payments
     return counts

@@ -18,6 +18,7 @@ from django.utils import timezone
 from bench.measure import bench_post, timed
 from casework.enums import InterventionStatus
 from casework.models import FollowUp, Intervention
+from iscg.planner_statistics import never_analyzed, tables_of
 from organisation.models import Post
 from reporting.exports import bilan_json
 from reporting.indicators import _Bounds, civil_year, compute_bilan, resolve_scope
@@ -76,6 +77,11 @@ class Command(BaseCommand):
             "national": ("national", None),
         }
         self.stdout.write(f"Bilans {year}, {runs} runs each, database {connection.vendor}")
+        if unanalyzed := never_analyzed(tables_of(["organisation", "referrals", "casework", "conventions"])):
+            self.stderr.write(
+                "Never analysed (the planner guesses, figures not comparable; run ANALYZE first): "
+                + ", ".join(unanalyzed)
+            )
         self.stdout.write(
             f"{'scope':12} {'median ms':>10} {'min ms':>9} {'queries':>8} {'floor ms':>9} "
             f"{'ratio':>7} {'held':>9} {'persons':>8}"

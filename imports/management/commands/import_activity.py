@@ -14,6 +14,7 @@ from accounts.enums import Role
 from accounts.models import User
 from imports import services
 from imports.format import CREATION_ORDER, SHEETS_BY_TYPE
+from iscg.planner_statistics import analyze, tables_of
 from organisation.models import Post
 
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write(self.style.SUCCESS(_("Dry run: the file is valid, nothing was written.")))
         else:
+            analyze(tables_of(["casework", "referrals"]))  # a bulk load: statistics now, not at autovacuum's pace
             self.stdout.write(self.style.SUCCESS(_("Imported: batch %(batch)s.") % {"batch": batch.public_id}))
 
     def _importer(self, post: Post, email: str) -> User:
