@@ -148,7 +148,9 @@ def test_the_volume_ends_with_statistics_of_every_table_it_wrote(monkeypatch):
     from iscg import planner_statistics
 
     analysed = []
-    monkeypatch.setattr(volume, "analyze", lambda tables: analysed.extend(tables) or planner_statistics.analyze(tables))
+    monkeypatch.setattr(
+        volume, "analyze", lambda tables: analysed.extend(tables) or planner_statistics.analyze(tables)
+    )
     _generate(posts=1)
     large = [DangerAssessment.answers.rel.related_model, Referral.persons.rel.related_model]
     large += [Referral.problems.through, FollowUp.problems.through, Intervention, Person, FollowUpReferral]
