@@ -106,7 +106,12 @@ def mask_bilan(bilan: Bilan, *, threshold: int = DEFAULT_THRESHOLD) -> Bilan:
 
 def _mask_indicator(indicator: Indicator, mask, threshold: int, label: str) -> Indicator:
     if not indicator.unit.is_masked:
-        return indicator
+        # A duration or a mean may carry a count of follow-ups among its details (F2's "follow-ups measured").
+        details = tuple(
+            (key, detail_label, mask(value) if unit.is_masked else value, unit)
+            for key, detail_label, value, unit in indicator.details
+        )
+        return indicator.with_changes(details=details) if details != indicator.details else indicator
     total = mask(indicator.total)
     if not indicator.is_multi_valued and not is_masked(total):
         hidden = suppression_pattern([cell.value for cell in indicator.breakdown], total, threshold)

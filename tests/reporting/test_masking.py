@@ -169,3 +169,15 @@ def test_threshold_is_configurable_and_the_previous_period_is_masked_too():
 def test_threshold_below_one_is_refused():
     with pytest.raises(ValueError):
         mask_bilan(bilan(), threshold=0)
+
+
+def test_a_count_of_follow_ups_among_the_details_of_a_duration_is_masked():
+    durations = Indicator(
+        "F2",
+        "Durée",
+        Unit.DAYS,
+        41.5,
+        details=(("measured", "Suivis mesurés", 6, Unit.FOLLOWUPS), ("mean_days", "Moyenne", 41.5, Unit.DAYS)),
+    )
+    masked = mask_bilan(bilan(durations), threshold=11).indicators["F2"]
+    assert masked.details[0][2] == "< 11" and masked.details[1][2] == 41.5 and masked.total == 41.5
