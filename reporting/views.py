@@ -180,6 +180,11 @@ def committee_bilan_generate(request, public_id, committee_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     period = services.committee_default_period(committee)
+    if errors := masked_request_error(services.committee_scope(committee), period, today=timezone.localdate()):
+        # A year still in progress: its masked figures, generated twice, would be subtracted.
+        for message in errors.values():
+            messages.error(request, message)
+        return redirect(committee.convention)
     services.committee_attach_bilan(committee=committee, period=period, by=request.user)
     messages.success(
         request,

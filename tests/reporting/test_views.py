@@ -204,6 +204,22 @@ def test_coordinator_attaches_the_bilan_to_a_steering_committee(world, client_fo
     assert client_for("coordinator_b").post(url).status_code == 404
 
 
+def test_a_committee_bilan_waits_for_the_end_of_its_year(world, client_for):
+    """A committee held next year presents this year: masked figures of a year in progress are refused."""
+    committee = world.a.committee
+    committee.held_on = TODAY.replace(year=TODAY.year + 1, month=1, day=15)
+    committee.bilan = None
+    committee.save()
+    url = reverse(
+        "reporting:committee_bilan_generate",
+        kwargs={"public_id": world.a.convention.public_id, "committee_id": committee.public_id},
+    )
+    response = client_for("coordinator_a").post(url, follow=True)
+    assert "année civile complète" in response.content.decode()
+    committee.refresh_from_db()
+    assert not committee.bilan
+
+
 def test_cofinancing_summaries_download(world, client_for):
     client = client_for("funder_a")
     convention_pdf = client.get(
