@@ -12,7 +12,7 @@ from organisation.models import Department, Post, Unit
 from referrals.forms import DateInput
 from reporting.bilan import BilanScope, Period, ScopeKind
 from reporting.indicators import civil_year
-from reporting.masking import DEFAULT_THRESHOLD
+from reporting.masking import DEFAULT_THRESHOLD, LOWEST_THRESHOLD, MASKED_SCOPE_KINDS, masked_request_error
 
 EARLIEST = datetime.date(2000, 1, 1)
 LONGEST_PERIOD_DAYS = 10 * 366
@@ -61,7 +61,7 @@ class BilanForm(DsfrBaseForm):
     )
     threshold = forms.IntegerField(
         label=_("Masking threshold"),
-        min_value=2,
+        min_value=LOWEST_THRESHOLD,
         max_value=100,
         initial=DEFAULT_THRESHOLD,
         required=False,
@@ -91,6 +91,14 @@ class BilanForm(DsfrBaseForm):
             self.fields["threshold"].validators.append(MinValueValidator(DEFAULT_THRESHOLD))
             self.fields["threshold"].widget.attrs["min"] = DEFAULT_THRESHOLD
             self.fields["threshold"].help_text = _("Counts of persons below this threshold are masked.")
+            # Masked figures exist for departments only (reporting.masking.masked_request_error): the
+            # list offers those; a post or a unit asked for by hand gets the reason in French.
+            self.fields["scope"].widget.choices = [
+                (group, options)
+                for group, options in choices
+                if all(value.split(":", 1)[0] in MASKED_SCOPE_KINDS for value, _label in options)
+            ]
+            self.fields["start"].help_text = _("Masked figures: a complete civil year, 1 January to 31 December.")
 
     def clean(self):
         cleaned = super().clean()
@@ -104,7 +112,23 @@ class BilanForm(DsfrBaseForm):
                 self.add_error("end", _("A bilan covers at most ten years."))
         if not cleaned.get("threshold"):
             cleaned["threshold"] = DEFAULT_THRESHOLD
+        if self.is_always_masked or cleaned.get("diffusion"):
+            self._check_masked_request(cleaned)
         return cleaned
+
+    def _check_masked_request(self, cleaned) -> None:
+        """Masked figures only where no other masked bilan can be subtracted from them (docs/reporting.md,
+        "Disclosure control"): a department, a complete civil year."""
+        if self.errors or not cleaned.get("scope"):
+            return
+        kind = cleaned["scope"].split(":", 1)[0]
+        if kind not in {member.value for member in ScopeKind}:
+            return
+        scope = BilanScope(ScopeKind(kind), "", "")
+        errors = masked_request_error(scope, self.period, today=timezone.localdate())
+        for field, message in errors.items():
+            # The scope's message goes on top of the form: an error on the field means "out of scope" (404).
+            self.add_error(None if field == "scope" else field, message)
 
     @property
     def period(self) -> Period:

@@ -33,13 +33,9 @@ def committee_default_period(committee: SteeringCommittee) -> Period:
 
 
 def committee_scope(committee: SteeringCommittee) -> BilanScope:
-    """The posts the convention covers: its only post, or its department when it covers several."""
-    convention = committee.convention
-    posts = list(convention.convention_posts.select_related("post", "post__department").order_by("pk")[:2])
-    if len(posts) == 1:
-        post = posts[0].post
-        return BilanScope(ScopeKind.POST, str(post.public_id), f"{post.name} ({post.department.code})")
-    department = convention.department
+    """The convention's department: masked figures are published for departments only (a post's bilan
+    beside its department's would let small counts be recomputed; reporting.masking.masked_request_error)."""
+    department = committee.convention.department
     return BilanScope(ScopeKind.DEPARTMENT, department.code, f"{department.name} ({department.code})")
 
 

@@ -21,7 +21,7 @@ from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
 from reporting.caching import bilan_for, pdf_for
 from reporting.forms import BilanForm
 from reporting.indicators import civil_year, persons_met_count
-from reporting.masking import DEFAULT_THRESHOLD, mask_bilan
+from reporting.masking import DEFAULT_THRESHOLD, mask_bilan, masked_request_error
 from reporting.summary import masking_notice, summary_sentences
 
 FORMATS = {
@@ -150,11 +150,16 @@ def department_summary_export(request, code, fmt):
     if not 2000 <= year <= today.year + 10:
         year = today.year
     summary = department_summary(department=department, scope=request.scope, year=year, today=today)
-    persons_met = persons_met_count(
-        scope=BilanScope(ScopeKind.DEPARTMENT, department.code, str(department)), period=civil_year(year)
-    )
-    if not access.can(request.scope, Action.VIEW_EXACT_FIGURES) and 0 < persons_met < DEFAULT_THRESHOLD:
-        persons_met = primary_mask_label(DEFAULT_THRESHOLD)  # funders read masked counts of persons
+    department_scope = BilanScope(ScopeKind.DEPARTMENT, department.code, str(department))
+    persons_met = None
+    if access.can(request.scope, Action.VIEW_EXACT_FIGURES):
+        persons_met = persons_met_count(scope=department_scope, period=civil_year(year))
+    elif not masked_request_error(department_scope, civil_year(year), today=today):
+        # Funders read masked counts of persons, of complete civil years only: the count of a year in
+        # progress, downloaded on two days, would give away by subtraction who was met in between.
+        persons_met = persons_met_count(scope=department_scope, period=civil_year(year))
+        if 0 < persons_met < DEFAULT_THRESHOLD:
+            persons_met = primary_mask_label(DEFAULT_THRESHOLD)
     export = exports.department_summary_pdf if fmt == "pdf" else exports.department_summary_xlsx
     content = export(summary, persons_met=persons_met)
     return _attachment(content, fmt, f"cofinancement-departement-{department.code}-{year}.{fmt}")
@@ -175,6 +180,11 @@ def committee_bilan_generate(request, public_id, committee_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     period = services.committee_default_period(committee)
+    if errors := masked_request_error(services.committee_scope(committee), period, today=timezone.localdate()):
+        # A year still in progress: its masked figures, generated twice, would be subtracted.
+        for message in errors.values():
+            messages.error(request, message)
+        return redirect(committee.convention)
     services.committee_attach_bilan(committee=committee, period=period, by=request.user)
     messages.success(
         request,

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from reporting.caching import bilan_for
 from reporting.indicators import civil_year, resolve_scope
 from tests.casework.factories import InterventionFactory
-from tests.reporting.test_views import THIS_YEAR, bilan_url, export_url
+from tests.reporting.test_views import LAST_YEAR, THIS_YEAR, bilan_url, export_url, met_last_year
 
 YEAR = civil_year(timezone.localdate().year)
 
@@ -75,11 +75,12 @@ def test_the_page_says_when_figures_were_computed_and_recomputes_on_request(worl
 
 
 def test_masking_for_a_funder_never_reaches_the_cached_exact_figures(world, client_for):
-    funder = client_for("funder_a").get(bilan_url(scope="department:80", **THIS_YEAR)).context["bilan"]
-    coordinator = client_for("coordinator_a").get(bilan_url(scope="department:80", **THIS_YEAR)).context["bilan"]
+    met_last_year(world)  # masked figures: complete civil years only
+    funder = client_for("funder_a").get(bilan_url(scope="department:80", **LAST_YEAR)).context["bilan"]
+    coordinator = client_for("coordinator_a").get(bilan_url(scope="department:80", **LAST_YEAR)).context["bilan"]
     assert funder.is_masked and not coordinator.is_masked
     assert coordinator.indicators["B1"].total == 1 and funder.indicators["B1"].total != 1
-    exported = client_for("coordinator_a").get(export_url("json", scope="department:80", **THIS_YEAR))
+    exported = client_for("coordinator_a").get(export_url("json", scope="department:80", **LAST_YEAR))
     assert exported.status_code == 200
 
 
@@ -89,13 +90,14 @@ def test_a_pdf_is_rendered_once_per_computed_bilan_and_masking(world, client_for
     rendered = []
     real = reporting.caching.bilan_pdf
     monkeypatch.setattr(reporting.caching, "bilan_pdf", lambda bilan: rendered.append(bilan) or real(bilan))
+    met_last_year(world)  # masked figures: complete civil years only
     coordinator, funder = client_for("coordinator_a"), client_for("funder_a")
-    first = coordinator.get(export_url("pdf", scope="department:80", **THIS_YEAR))
-    again = coordinator.get(export_url("pdf", scope="department:80", **THIS_YEAR))
+    first = coordinator.get(export_url("pdf", scope="department:80", **LAST_YEAR))
+    again = coordinator.get(export_url("pdf", scope="department:80", **LAST_YEAR))
     assert first.status_code == again.status_code == 200
     assert again.content == first.content and len(rendered) == 1
-    masked = funder.get(export_url("pdf", scope="department:80", **THIS_YEAR))  # same figures, masked
+    masked = funder.get(export_url("pdf", scope="department:80", **LAST_YEAR))  # same figures, masked
     assert len(rendered) == 2 and rendered[-1].is_masked and masked.content != first.content
-    coordinator.get(bilan_url(scope="department:80", recalculer=1, **THIS_YEAR))  # figures recomputed
-    coordinator.get(export_url("pdf", scope="department:80", **THIS_YEAR))
+    coordinator.get(bilan_url(scope="department:80", recalculer=1, **LAST_YEAR))  # figures recomputed
+    coordinator.get(export_url("pdf", scope="department:80", **LAST_YEAR))
     assert len(rendered) == 3  # a new computation, a new PDF

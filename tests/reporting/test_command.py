@@ -72,6 +72,12 @@ def test_masking_option_masks_the_bilan(calls, tmp_path):
     assert data["indicators"]["B3"]["breakdown"]["unknown"]["value"] == MASK
 
 
+def test_masking_is_refused_outside_a_complete_civil_year(calls, tmp_path):
+    with pytest.raises(CommandError, match="année civile complète"):
+        run(*base(tmp_path, end="2024-12-30"), "--masking", "11")
+    assert "threshold" not in calls and "period" not in calls  # nothing computed, nothing masked
+
+
 def test_csv_file_is_semicolon_separated_utf8_with_bom(calls, tmp_path):
     run(*base(tmp_path, "csv"))
     raw = (tmp_path / "out").read_bytes()

@@ -1,6 +1,7 @@
 """Masking of small counts (DOMAIN.md §7.3), on bilans built by hand."""
 
 import datetime
+import random
 
 import pytest
 
@@ -44,10 +45,74 @@ def test_a_single_masked_cell_of_a_partition_hides_the_next_smallest():
     assert 40 - sum(visible) == 3 + 12  # what is left is the sum of two hidden cells, not one of them
 
 
-def test_two_masked_cells_need_no_secondary_suppression():
+def test_a_cell_hidden_at_a_lower_threshold_stays_secret_at_a_higher_one():
     ages = Indicator("B4", "Âge", Unit.PERSONS, 30, cells(a=4, b=6, c=20))
     masked = by_key(mask_bilan(bilan(ages), threshold=11).indicators["B4"])
-    assert masked == {"a": ("< 11", None), "b": ("< 11", None), "c": (20, 66.7)}
+    # At threshold 5, b (6) hides a (4): the diffusion version at 5 says "secret" for b, so does this one.
+    assert masked == {"a": ("< 11", None), "b": (SECONDARY_MASK, None), "c": (20, 66.7)}
+
+
+def test_two_masked_cells_whose_sum_pins_them_hide_a_zero_too():
+    sex = Indicator("B3", "Sexe", Unit.PERSONS, 20, cells(f=10, m=10, other=0))
+    masked = by_key(mask_bilan(bilan(sex), threshold=11).indicators["B3"])
+    # 20 = two cells of at most 10: both would be 10. "secret" may be zero, so 9 + 10 + 1 is possible.
+    assert masked == {"f": ("< 11", None), "m": ("< 11", None), "other": (SECONDARY_MASK, None)}
+
+
+def test_a_partition_with_nothing_left_to_hide_is_hidden_whole():
+    transmissions = Indicator("E4", "Transmissions", Unit.TRANSMISSIONS, 20, cells(ip=10, report=10))
+    masked = by_key(mask_bilan(bilan(transmissions), threshold=11).indicators["E4"])
+    assert masked == {"ip": (SECONDARY_MASK, None), "report": (SECONDARY_MASK, None)}
+
+
+def _hidden_cells_are_pinned(values, shown, total, threshold) -> bool:
+    """Brute force, as an attacker: every filling of the hidden cells that the labels allow and that adds
+    up to the total; a hidden cell taking a single value over all of them is disclosed."""
+    hidden = [index for index, value in enumerate(shown) if isinstance(value, str)]
+    rest = total - sum(value for value in shown if not isinstance(value, str))
+    options = {}
+
+    def fill(position, left, chosen):
+        if position == len(hidden):
+            if left == 0:
+                for index, value in zip(hidden, chosen, strict=True):
+                    options.setdefault(index, set()).add(value)
+            return
+        low, high = (1, threshold - 1) if shown[hidden[position]].startswith("<") else (0, left)
+        for value in range(low, min(high, left) + 1):
+            fill(position + 1, left - value, (*chosen, value))
+
+    fill(0, rest, ())
+    assert all(values[index] in options.get(index, ()) for index in hidden)  # the truth is one filling
+    return any(len(options[index]) == 1 for index in hidden)
+
+
+def test_no_hidden_cell_of_a_partition_can_be_recomputed_and_patterns_are_nested():
+    rng = random.Random(20261205)  # noqa: S311 (reproducible cases, not secrets)
+    for _case in range(300):
+        values = [rng.choice([0, 0, 1, 2, 3, 5, 8, 10, 11, 14, 25]) for _cell in range(rng.randint(2, 5))]
+        total = sum(values)
+        if total < 20:
+            continue  # a total below the threshold is masked itself
+        previous_hidden = set()
+        for threshold in (5, 11, 15):
+            breakdown = cells(**{f"c{i}": value for i, value in enumerate(values)})
+            masked = mask_bilan(bilan(Indicator("B4", "Âge", Unit.PERSONS, total, breakdown)), threshold=threshold)
+            shown = [cell.value for cell in masked.indicators["B4"].breakdown]
+            assert not _hidden_cells_are_pinned(values, shown, total, threshold), (values, threshold, shown)
+            hidden = {index for index, value in enumerate(shown) if isinstance(value, str)}
+            assert previous_hidden <= hidden, (values, threshold)
+            previous_hidden = hidden
+
+
+def test_a_masked_count_in_a_header_is_masked_too():
+    transmissions = Indicator(
+        "E4", "Transmissions", Unit.TRANSMISSIONS, 7, cells(ip=5, report=2), denominator_label="des 7 transmissions"
+    )
+    persons = Indicator("D1", "Grille", Unit.PERSONS, 3, denominator_label="des 1 234 personnes rencontrées")
+    masked = mask_bilan(bilan(transmissions, persons), threshold=11).indicators
+    assert masked["E4"].denominator_label == "des < 11 transmissions"
+    assert masked["D1"].denominator_label == "des 1 234 personnes rencontrées"
 
 
 def test_a_masked_total_suppresses_every_percentage():
@@ -104,3 +169,15 @@ def test_threshold_is_configurable_and_the_previous_period_is_masked_too():
 def test_threshold_below_one_is_refused():
     with pytest.raises(ValueError):
         mask_bilan(bilan(), threshold=0)
+
+
+def test_a_count_of_follow_ups_among_the_details_of_a_duration_is_masked():
+    durations = Indicator(
+        "F2",
+        "Durée",
+        Unit.DAYS,
+        41.5,
+        details=(("measured", "Suivis mesurés", 6, Unit.FOLLOWUPS), ("mean_days", "Moyenne", 41.5, Unit.DAYS)),
+    )
+    masked = mask_bilan(bilan(durations), threshold=11).indicators["F2"]
+    assert masked.details[0][2] == "< 11" and masked.details[1][2] == 41.5 and masked.total == 41.5

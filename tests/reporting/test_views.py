@@ -17,6 +17,14 @@ from tests.casework.factories import FollowUpFactory, InterventionFactory
 
 TODAY = timezone.localdate()
 THIS_YEAR = {"start": f"{TODAY.year}-01-01", "end": f"{TODAY.year}-12-31"}
+LAST_YEAR = {"start": f"{TODAY.year - 1}-01-01", "end": f"{TODAY.year - 1}-12-31"}  # masked bilans: past years
+
+
+def met_last_year(world):
+    """The world's person of department A met once in the last complete civil year too."""
+    return InterventionFactory(
+        followup=world.a.followup, starts_at=timezone.now().replace(year=TODAY.year - 1, month=6, day=15)
+    )
 
 
 def bilan_url(**params):
@@ -57,30 +65,48 @@ def test_a_scope_outside_the_users_answers_404(world, client_for):
 
 
 def test_funder_gets_masked_figures_whatever_they_ask(world, client_for):
-    response = client_for("funder_a").get(bilan_url(scope="department:80", diffusion="", **THIS_YEAR))
+    met_last_year(world)
+    response = client_for("funder_a").get(bilan_url(scope="department:80", diffusion="", **LAST_YEAR))
     bilan = response.context["bilan"]
     assert bilan.is_masked and bilan.masking_threshold == 11
     assert bilan.indicators["B1"].total == "< 11"
     assert "I1" in bilan.indicators  # funders read the cofinancing of their department
     assert "diffusion" not in response.context["form"].fields
-    data = json.loads(client_for("funder_a").get(export_url("json", scope="department:80", **THIS_YEAR)).content)
+    data = json.loads(client_for("funder_a").get(export_url("json", scope="department:80", **LAST_YEAR)).content)
     assert data["masking_threshold"] == 11
     assert data["indicators"]["B1"]["total"] == "< 11"
 
 
 def test_funder_cannot_lower_the_masking_threshold(world, client_for):
-    response = client_for("funder_a").get(bilan_url(scope="department:80", threshold=2, **THIS_YEAR))
+    response = client_for("funder_a").get(bilan_url(scope="department:80", threshold=2, **LAST_YEAR))
     assert response.context["bilan"] is None
     assert "threshold" in response.context["form"].errors
-    raised = client_for("funder_a").get(bilan_url(scope="department:80", threshold=20, **THIS_YEAR))
+    raised = client_for("funder_a").get(bilan_url(scope="department:80", threshold=20, **LAST_YEAR))
     assert raised.context["bilan"].masking_threshold == 20
 
 
+def test_masked_figures_only_for_a_department_and_a_complete_civil_year(world, client_for):
+    funder = client_for("funder_a")
+    for period in (THIS_YEAR, {"start": LAST_YEAR["start"], "end": f"{TODAY.year - 1}-12-30"}):
+        response = funder.get(bilan_url(scope="department:80", **period))
+        assert response.status_code == 200 and response.context["bilan"] is None
+        assert "année civile complète" in response.content.decode()
+    post = funder.get(bilan_url(scope=f"post:{world.a.post.public_id}", **LAST_YEAR))
+    assert post.context["bilan"] is None and "pour un département entier" in post.content.decode()
+    offered = dict(post.context["form"].fields["scope"].widget.choices)
+    assert "Postes" not in offered and "Unités" not in offered  # the list offers departments only
+    coordinator = client_for("coordinator_a")
+    diffusion = coordinator.get(bilan_url(scope=f"post:{world.a.post.public_id}", diffusion="on", **LAST_YEAR))
+    assert diffusion.context["bilan"] is None  # the diffusion version follows the same rule
+    assert coordinator.get(bilan_url(scope=f"post:{world.a.post.public_id}", **THIS_YEAR)).context["bilan"]
+
+
 def test_coordinator_chooses_the_diffusion_version_and_its_threshold(world, client_for):
+    met_last_year(world)
     client = client_for("coordinator_a")
-    exact = client.get(bilan_url(scope="department:80", **THIS_YEAR)).context["bilan"]
+    exact = client.get(bilan_url(scope="department:80", **LAST_YEAR)).context["bilan"]
     assert exact.indicators["B1"].total == 1 and not exact.is_masked
-    masked = client.get(bilan_url(scope="department:80", diffusion="on", threshold=5, **THIS_YEAR)).context["bilan"]
+    masked = client.get(bilan_url(scope="department:80", diffusion="on", threshold=5, **LAST_YEAR)).context["bilan"]
     assert masked.masking_threshold == 5 and masked.indicators["B1"].total == "< 5"
 
 
@@ -124,7 +150,8 @@ def test_each_format_downloads_the_bilan(world, client_for, fmt, content_type):
 
 
 def test_masked_pdf_never_shows_the_exact_small_count(world, client_for):
-    response = client_for("funder_a").get(export_url("pdf", scope="department:80", **THIS_YEAR))
+    met_last_year(world)
+    response = client_for("funder_a").get(export_url("pdf", scope="department:80", **LAST_YEAR))
     text = pdf_text(response.content)
     assert "< 11" in text
     assert response["Content-Disposition"].endswith('-diffusion.pdf"')
@@ -177,6 +204,22 @@ def test_coordinator_attaches_the_bilan_to_a_steering_committee(world, client_fo
     assert client_for("coordinator_b").post(url).status_code == 404
 
 
+def test_a_committee_bilan_waits_for_the_end_of_its_year(world, client_for):
+    """A committee held next year presents this year: masked figures of a year in progress are refused."""
+    committee = world.a.committee
+    committee.held_on = TODAY.replace(year=TODAY.year + 1, month=1, day=15)
+    committee.bilan = None
+    committee.save()
+    url = reverse(
+        "reporting:committee_bilan_generate",
+        kwargs={"public_id": world.a.convention.public_id, "committee_id": committee.public_id},
+    )
+    response = client_for("coordinator_a").post(url, follow=True)
+    assert "année civile complète" in response.content.decode()
+    committee.refresh_from_db()
+    assert not committee.bilan
+
+
 def test_cofinancing_summaries_download(world, client_for):
     client = client_for("funder_a")
     convention_pdf = client.get(
@@ -192,11 +235,17 @@ def test_cofinancing_summaries_download(world, client_for):
     summary_sheet = openpyxl.load_workbook(io.BytesIO(department_xlsx.content)).worksheets[0]
     rows = {row[0]: row[1] for row in summary_sheet.iter_rows(values_only=True) if row and row[0]}
     assert rows["Personnes rencontrées"] == 0  # nobody met in 2025 in the world: nothing to mask
+    met_last_year(world)
+    last_year = client.get(
+        reverse("reporting:department_summary_export", kwargs={"code": "80", "fmt": "pdf"}) + f"?year={TODAY.year - 1}"
+    )
+    text = pdf_text(last_year.content)
+    assert "< 11" in text and "Coût par personne" in " ".join(text.split())  # one person met: masked for a funder
     this_year = client.get(
         reverse("reporting:department_summary_export", kwargs={"code": "80", "fmt": "pdf"}) + f"?year={TODAY.year}"
     )
-    text = pdf_text(this_year.content)
-    assert "< 11" in text and "Coût par personne" in " ".join(text.split())  # one person met: masked for a funder
+    # A year in progress: no count of persons for a funder (two downloads a day apart would be subtracted).
+    assert "Coût par personne" not in " ".join(pdf_text(this_year.content).split())
     other = reverse("reporting:department_summary_export", kwargs={"code": "42", "fmt": "pdf"})
     assert client.get(other).status_code == 404
 

@@ -4,7 +4,8 @@
         --format pdf --output bilan-80-2024.pdf [--masking 11]
 
 The scope is ``post:<public_id>``, ``unit:<public_id>``, ``department:<code>`` or ``national``;
-``--masking N`` masks the figures as for a diffusion (DOMAIN.md §7.3). Only aggregates are written,
+``--masking N`` masks the figures as for a diffusion (DOMAIN.md §7.3), for a department and a complete
+civil year only (docs/reporting.md, "Disclosure control"). Only aggregates are written,
 and the command prints nothing about persons.
 """
 
@@ -13,17 +14,18 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
 from reporting import exports, pdf
 from reporting.bilan import Bilan, Period
 from reporting.indicators import compute_bilan, resolve_scope
-from reporting.masking import mask_bilan
+from reporting.masking import LOWEST_THRESHOLD, mask_bilan, masked_request_error
 from reporting.summary import period_label
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
 BINARY_FORMATS = ("xlsx", "pdf")
-MIN_THRESHOLD = 2
+MIN_THRESHOLD = LOWEST_THRESHOLD  # "< 2" could only mean 1
 
 
 def render(bilan: Bilan, fmt: str) -> str | bytes:
@@ -103,6 +105,8 @@ class Command(BaseCommand):
             )
         try:
             bilan_scope = resolve_scope(scope)
+            if threshold is not None and (errors := masked_request_error(bilan_scope, period, today=localdate())):
+                raise CommandError(" ".join(str(message) for message in errors.values()))
             bilan = compute_bilan(scope=bilan_scope, period=period, with_previous=fmt == "pdf")
         except ValueError as error:
             raise CommandError(str(error)) from None
