@@ -259,6 +259,18 @@ def _compared(bilan: Bilan) -> str | None:
     if bilan.previous is None or "B1" not in bilan.indicators or "B1" not in bilan.previous.indicators:
         return None
     current, previous = bilan.indicators["B1"].total, bilan.previous.indicators["B1"].total
+    if bilan.incomplete_comparison:
+        # The previous period recorded less activity: its figures side by side, never a ratio.
+        if not (is_number(current) and is_number(previous)):
+            return None
+        return _(
+            "Previous period (%(period)s, %(note)s): %(previous)s persons met, against %(current)s in this period."
+        ) % {
+            "period": short_period_label(bilan.previous.period),
+            "note": bilan.incomplete_comparison,
+            "previous": format_number(previous),
+            "current": format_number(current),
+        }
     change = format_change(current, previous)
     if not change:
         return None
