@@ -1222,7 +1222,7 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
         committed_total,
         committed_cells,
         cost_denominator,
-        note=_("Committed amounts of each convention year, prorated by the days of the period."),
+        note=_("Committed amounts of each convention year, prorated by the share of its days the period covers."),
     )
     i2 = Indicator(
         "I2",
@@ -1237,7 +1237,9 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
         _("Total cost"),
         FigureUnit.CENTS,
         total_cost,
-        note=_("Yearly cost of the posts covered, prorated by the days of the period."),
+        note=_(
+            "Cost of each convention year of the posts covered, prorated by the share of its days the period covers."
+        ),
     )
     persons_met = facts.result().met
     i4 = Indicator(
