@@ -263,8 +263,10 @@ def _compared(bilan: Bilan) -> str | None:
         # The previous period recorded less activity: its figures side by side, never a ratio.
         if not (is_number(current) and is_number(previous)):
             return None
-        return _(
-            "Previous period (%(period)s, %(note)s): %(previous)s persons met, against %(current)s in this period."
+        return ngettext(
+            "Previous period (%(period)s, %(note)s): %(previous)s person met, against %(current)s in this period.",
+            "Previous period (%(period)s, %(note)s): %(previous)s persons met, against %(current)s in this period.",
+            int(previous),
         ) % {
             "period": short_period_label(bilan.previous.period),
             "note": bilan.incomplete_comparison,

@@ -131,3 +131,14 @@ def test_a_unit_counts_from_its_first_referral(db):
     ReferralFactory(unit=unit, referred_at=at(datetime.date(2024, 10, 1)))
     ReferralFactory(unit=unit, referred_at=at(datetime.date(2025, 1, 6)))
     assert bilan_2025(BilanScope(ScopeKind.UNIT, str(unit.public_id), "U")).incomplete_comparison == OCTOBER_NOTE
+
+
+def test_one_person_in_the_incomplete_previous_period_is_singular(db):
+    post = PostFactory(department=department("80"), starts_on=datetime.date(2020, 1, 1))
+    activity(post, datetime.date(2024, 10, 1), datetime.date(2025, 1, 6), datetime.date(2025, 2, 3))
+    bilan = bilan_2025(post_scope(post))
+    with translation.override("fr"):
+        sentences = summary_sentences(bilan)
+    assert (
+        f"Période précédente (2024, {OCTOBER_NOTE}) : 1 personne rencontrée, contre 2 sur cette période." in sentences
+    )
