@@ -2,6 +2,7 @@ import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from referrals.enums import Sex  # one list of sexes for referrals and casework
 
@@ -106,7 +107,8 @@ class Place(models.TextChoices):
     POLICE_STATION = "police_station", _("Police station")
     GENDARMERIE = "gendarmerie", _("Gendarmerie brigade")
     TOWN_HALL = "town_hall", _("Town hall or CCAS")
-    HOME = "home", _("Home")
+    # "Home" alone is the home page's entry (« Accueil »): the place is the person's home.
+    HOME = "home", pgettext_lazy("intervention place", "Home")
     OUTSIDE = "outside", _("Other outside place")
     REMOTE = "remote", _("Remote")
 

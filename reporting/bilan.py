@@ -144,6 +144,9 @@ class Bilan:
     previous: "Bilan | None" = None  # the previous period of the same length, for comparison
     warnings: tuple[str, ...] = field(default_factory=tuple)  # e.g. unfunded cofinancing gap
     monthly: tuple[Month, ...] = ()  # month by month, for the line chart
+    # Set when the previous period's activity was recorded over less of it than this period's (posts
+    # opened later or closed, history imported from a later date): the comparison is then no trend.
+    incomplete_comparison: str = ""
 
     @property
     def is_masked(self) -> bool:

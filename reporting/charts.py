@@ -164,7 +164,7 @@ def comparison_svg(current: Bilan, previous: Bilan, ids: list[str]) -> SafeStrin
         values = [indicator.total, old.total if old is not None else None]
         y = legend + i * group
         body.append(_text(LABEL_WIDTH, y + bar_height + 4, _shorten(indicator.label, LABEL_WIDTH), anchor="end"))
-        change = format_change(*values)
+        change = "" if current.incomplete_comparison else format_change(*values)  # no trend from a partial period
         if change:
             body.append(_text(LABEL_WIDTH, y + 2 * bar_height + 6, change, anchor="end", fill=GREY))
         largest = max((value for value in values if is_number(value)), default=0) or 1

@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import re
+import uuid
 from decimal import Decimal
 
 from django.template.defaultfilters import floatformat
@@ -21,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from conventions.summaries import ConventionSummary, DepartmentSummary
 from conventions.templatetags.money import euros, percent
-from reporting.bilan import GROUPS, Bilan, Indicator, Unit, Value
+from reporting.bilan import GROUPS, Bilan, Indicator, ScopeKind, Unit, Value
 from reporting.pdf import render_pdf
 from reporting.summary import format_date, format_value, masking_notice, period_label, summary_sentences
 
@@ -240,6 +241,30 @@ def _save(workbook: Workbook) -> bytes:
 # ---- Bilan XLSX ---------------------------------------------------------------------------------
 
 
+def _is_uuid(key: str) -> bool:
+    try:
+        uuid.UUID(key)
+    except ValueError:
+        return False
+    return True
+
+
+def _code(indicator: Indicator, key: str | None = None, position: int = 0) -> str:
+    """A readable code for a row: "A1" for a total, "B3.female", "I1.2" for the second funder (a public id
+    means nothing to a reader: the label beside it names the unit or funder)."""
+    if key is None:
+        return indicator.id
+    return f"{indicator.id}.{position if _is_uuid(key) else key}"
+
+
+def _readable_scope(scope) -> str:
+    """ "department:80", "national", or the name of a post or unit rather than its public id."""
+    kinds = {ScopeKind.POST: _("post"), ScopeKind.UNIT: _("unit")}
+    if scope.kind in kinds:
+        return f"{kinds[scope.kind]}: {scope.label}"
+    return scope.as_argument()
+
+
 def _indicator_rows(sheet, row: int, indicator: Indicator) -> int:
     """One indicator on its group's sheet: title, headers, cells, total, secondary figures, note."""
     sheet.cell(row=row, column=1, value=f"{indicator.id} — {indicator.label}").font = HEADING
@@ -252,22 +277,22 @@ def _indicator_rows(sheet, row: int, indicator: Indicator) -> int:
     _headers(sheet, row, [_("Label"), _("Value"), share, _("Code"), _("Unit")])
     row += 1
     unit = unit_label(indicator.unit)
-    for cell in indicator.breakdown:
+    for position, cell in enumerate(indicator.breakdown, start=1):
         sheet.cell(row=row, column=1, value=str(cell.label))
         _put(sheet, row, 2, cell.value, unit=indicator.unit)
         _put_percent(sheet, row, 3, cell.percent)
-        sheet.cell(row=row, column=4, value=cell.key)
+        sheet.cell(row=row, column=4, value=_code(indicator, cell.key, position))
         sheet.cell(row=row, column=5, value=unit)
         row += 1
     sheet.cell(row=row, column=1, value=_("Total")).font = BOLD
     _put(sheet, row, 2, indicator.total, unit=indicator.unit, font=BOLD)
-    sheet.cell(row=row, column=4, value="total")
+    sheet.cell(row=row, column=4, value=_code(indicator))
     sheet.cell(row=row, column=5, value=unit)
     row += 1
     for key, label, value, detail_unit in indicator.details:
         sheet.cell(row=row, column=1, value=str(label)).font = ITALIC
         _put(sheet, row, 2, value, unit=detail_unit, font=ITALIC)
-        sheet.cell(row=row, column=4, value=key)
+        sheet.cell(row=row, column=4, value=_code(indicator, key))
         sheet.cell(row=row, column=5, value=unit_label(detail_unit))
         row += 1
     if indicator.is_multi_valued:
@@ -296,7 +321,7 @@ def bilan_xlsx(bilan: Bilan) -> bytes:
         3,
         [
             (_("Scope"), str(bilan.scope.label)),
-            (_("Scope code"), bilan.scope.as_argument()),
+            (_("Scope code"), _readable_scope(bilan.scope)),
             (_("Period"), period_label(bilan.period)),
             (_("Start"), bilan.period.start),
             (_("End"), bilan.period.end),

@@ -21,9 +21,11 @@ are not funded), a department, or the whole country.
 """
 
 import datetime
+import math
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -61,6 +63,8 @@ from django.db.models.functions import (
 )
 from django.db.models.lookups import LessThan
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from casework.enums import (
@@ -78,6 +82,7 @@ from casework.enums import (
     Sex,
 )
 from casework.models import Assessment, FollowUp, Intervention, Orientation
+from conventions.cofinancing import days_covered
 from conventions.enums import PaymentKind
 from conventions.models import Funder, FundingRule, Payment, PostCost, SteeringCommittee
 from iscg.db_routers import replica_reads
@@ -333,7 +338,75 @@ def compute_bilan(
         previous=previous,
         warnings=tuple(warnings),
         monthly=monthly,
+        incomplete_comparison=_incomplete_comparison(filters, period, previous_period) if previous_period else "",
     )
+
+
+# ---- Coverage of the comparison -----------------------------------------------------------------
+
+
+def _recording_spans(filters: _Filters) -> list[tuple[datetime.date, datetime.date | None]]:
+    """When the scope's activity was being recorded: for each post, from the later of its opening and
+    its first recorded activity (an intervention of any status or a referral of its units; imported
+    history counts from its own dates) to its closing; for a unit, from its first referral on."""
+    if filters.unit:
+        first = Referral.objects.filter(unit=filters.unit.pk).aggregate(first=Min("referred_at"))["first"]
+        return [(timezone.localdate(first), None)] if first else []
+    first_intervention = (
+        Intervention.objects.filter(followup__post=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
+    )
+    first_referral = (
+        Referral.objects.filter(unit__posts=OuterRef("pk")).order_by("referred_at").values("referred_at")[:1]
+    )
+    posts = Post.objects.all()
+    if filters.post:
+        posts = posts.filter(pk=filters.post.pk)
+    elif filters.department:
+        posts = posts.filter(department=filters.department.pk)
+    rows = posts.annotate(
+        first_intervention=Subquery(first_intervention), first_referral=Subquery(first_referral)
+    ).values_list("starts_on", "ends_on", "first_intervention", "first_referral")
+    spans = []
+    for starts_on, ends_on, *firsts in rows:
+        recorded = [timezone.localdate(moment) for moment in firsts if moment is not None]
+        if recorded:
+            spans.append((max(starts_on, min(recorded)), ends_on))
+    return spans
+
+
+def _covered_days(spans, period: Period) -> int:
+    days = 0
+    for start, end in spans:
+        first, last = max(start, period.start), min(end or period.end, period.end)
+        days += max((last - first).days + 1, 0)
+    return days
+
+
+def _incomplete_comparison(filters: _Filters, period: Period, previous: Period) -> str:
+    """A French note when the previous period's activity was recorded over less of it than the period's
+    own (posts opened later or closed, history imported from a later date): its figures are then no trend.
+    Compared: the days each post was recording activity, as a share of each period's days."""
+    spans = _recording_spans(filters)
+    covered, previous_covered = _covered_days(spans, period), _covered_days(spans, previous)
+    if previous_covered * period.days >= covered * previous.days:
+        return ""
+    start = min(span[0] for span in spans)
+    if start > previous.start:
+        detail = _("activity recorded from %(date)s") % {"date": _long_date(start)}
+    else:  # posts opened during it, or closed before its end
+        detail = _("the posts recorded activity during %(previous)s of it, against %(current)s of this period") % {
+            "previous": f"{round(100 * previous_covered / (previous.days * len(spans)))} %",
+            "current": f"{round(100 * covered / (period.days * len(spans)))} %",
+        }
+    return _("incomplete comparison period: %(detail)s") % {"detail": detail}
+
+
+def _long_date(day: datetime.date) -> str:
+    """ "1er octobre 2024" in French (the first of the month is an ordinal), "1 October 2024" in English."""
+    text = date_format(day, "DATE_FORMAT")
+    if day.day == 1 and (get_language() or "").startswith("fr"):
+        text = text.replace("1", "1er", 1)
+    return text
 
 
 def _months(period: Period) -> list[datetime.date]:
@@ -1038,22 +1111,20 @@ def _conventions(filters: _Filters) -> QuerySet:
 # ---- I: cofinancing -----------------------------------------------------------------------------
 
 
-def _year_factors(period: Period) -> dict[int, float]:
-    """Share of each civil year the period covers (days covered / days in the year)."""
-    factors = {}
-    for year in range(period.start.year, period.end.year + 1):
-        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        covered = (min(last, period.end) - max(first, period.start)).days + 1
-        factors[year] = covered / ((last - first).days + 1)
-    return factors
+def _convention_year_factor(period: Period, year: int, starts_on: datetime.date, ends_on: datetime.date) -> Fraction:
+    """Share of a convention year's own days (the days of the civil ``year`` within the convention's
+    dates) that the period covers. A convention year's cost and commitments are already for those
+    days only (docs/cofinancing.md): a period equal to the convention's span gives exactly them."""
+    own = days_covered(year, starts_on, ends_on)
+    first, last = max(starts_on, period.start), min(ends_on, period.end)
+    if not own or last < first:
+        return Fraction(0)
+    return Fraction(days_covered(year, first, last), own)
 
 
-def _factor(factors: dict[int, float], field: str = "year") -> Case:
-    return Case(
-        *[When(**{field: year}, then=Value(f)) for year, f in factors.items()],
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
+def _cents(amount: Fraction) -> int:
+    """Cents rounded half up, as the cofinancing engine rounds."""
+    return math.floor(amount + Fraction(1, 2))
 
 
 def _post_share(filters: _Filters, convention_ref: str, year_ref: str):
@@ -1076,18 +1147,48 @@ def _post_share(filters: _Filters, convention_ref: str, year_ref: str):
 
 
 def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts]"):
-    factors = _year_factors(bounds.period)
+    period = bounds.period
+    years = list(range(period.start.year, period.end.year + 1))
     conventions = _conventions(filters).values("pk")
-    share = _post_share(filters, "convention", "year")
-    rules = FundingRule.objects.filter(convention__in=conventions, year__in=list(factors)).annotate(
-        weighted=ExpressionWrapper(
-            F("committed_cents") * _factor(factors) * Coalesce(share, 0.0), output_field=FloatField()
+    # Each convention year's cost (for a post: its own part too), with the convention's dates.
+    post_cost = Sum("prorated_cost_cents", filter=Q(convention_post__post=filters.post.pk)) if filters.post else None
+    costs = (
+        PostCost.objects.filter(convention_post__convention__in=conventions, year__in=years)
+        .order_by()
+        .values("convention_post__convention", "year", "convention_post__convention__starts_on")
+        .annotate(
+            ends_on=F("convention_post__convention__ends_on"),
+            all_cost=Sum("prorated_cost_cents"),
+            **({"post_cost": post_cost} if post_cost is not None else {}),
         )
     )
-    committed = {
-        funder: round(amount or 0)
-        for funder, amount in rules.order_by().values("funder").annotate(a=Sum("weighted")).values_list("funder", "a")
-    }
+    factors: dict[tuple[int, int], Fraction] = {}
+    shares: dict[tuple[int, int], Fraction] = {}
+    total = Fraction(0)
+    for row in costs:
+        key = (row["convention_post__convention"], row["year"])
+        factors[key] = _convention_year_factor(
+            period, row["year"], row["convention_post__convention__starts_on"], row["ends_on"]
+        )
+        own = row.get("post_cost", row["all_cost"]) or 0
+        shares[key] = Fraction(own, row["all_cost"]) if row["all_cost"] else Fraction(0 if filters.post else 1)
+        total += own * factors[key]
+    total_cost = _cents(total)
+    rules = (
+        FundingRule.objects.filter(convention__in=conventions, year__in=years)
+        .order_by()
+        .values_list("convention", "year", "funder", "committed_cents", "convention__starts_on", "convention__ends_on")
+    )
+    weighted: dict[int, Fraction] = {}
+    for convention, year, funder, amount, starts_on, ends_on in rules:
+        key = (convention, year)
+        factor = factors.get(key)
+        if factor is None:
+            factor = _convention_year_factor(period, year, starts_on, ends_on)
+        share = shares.get(key, Fraction(0 if filters.post else 1))
+        weighted[funder] = weighted.get(funder, Fraction(0)) + amount * factor * share
+    committed = {funder: _cents(amount) for funder, amount in weighted.items()}
+    share = _post_share(filters, "convention", "year")
     payments = Payment.objects.filter(
         convention__in=conventions,
         kind=PaymentKind.PAYMENT,
@@ -1101,15 +1202,6 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
         .annotate(a=Sum("weighted"))
         .values_list("funder", "a")
     }
-    costs = PostCost.objects.filter(convention_post__convention__in=conventions, year__in=list(factors))
-    if filters.post:
-        costs = costs.filter(convention_post__post=filters.post.pk)
-    total_cost = round(
-        costs.aggregate(
-            c=Sum(ExpressionWrapper(F("prorated_cost_cents") * _factor(factors), output_field=FloatField()))
-        )["c"]
-        or 0
-    )
     funders = Funder.objects.filter(pk__in=set(committed) | set(paid)).order_by("kind", "name", "pk")
     committed_cells = tuple(
         Cell(
@@ -1130,7 +1222,7 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
         committed_total,
         committed_cells,
         cost_denominator,
-        note=_("Committed amounts of each convention year, prorated by the days of the period."),
+        note=_("Committed amounts of each convention year, prorated by the share of its days the period covers."),
     )
     i2 = Indicator(
         "I2",
@@ -1145,7 +1237,9 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
         _("Total cost"),
         FigureUnit.CENTS,
         total_cost,
-        note=_("Yearly cost of the posts covered, prorated by the days of the period."),
+        note=_(
+            "Cost of each convention year of the posts covered, prorated by the share of its days the period covers."
+        ),
     )
     persons_met = facts.result().met
     i4 = Indicator(
@@ -1156,7 +1250,7 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
     )
     warnings = []
     gap = total_cost - committed_total
-    if total_cost and abs(gap) > len(factors) * max(len(committed), 1):  # beyond rounding cents
+    if total_cost and abs(gap) > len(years) * max(len(committed), 1):  # beyond rounding cents
         warnings.append(
             _("Unfunded part of the cost over the period: %(amount)s €.") % {"amount": _euros(gap)}
             if gap > 0

@@ -135,7 +135,7 @@ def _comparison_context(bilan: Bilan) -> dict | None:
                 "label": indicator.label,
                 "current": format_value(indicator.total, indicator.unit),
                 "previous": format_value(old.total, old.unit),
-                "change": format_change(indicator.total, old.total) or "—",
+                "change": "—" if bilan.incomplete_comparison else format_change(indicator.total, old.total) or "—",
             }
         )
     headline = [i for i in HEADLINE_IDS if i in bilan.indicators and i in previous.indicators]
@@ -144,6 +144,7 @@ def _comparison_context(bilan: Bilan) -> dict | None:
         "current_heading": short_period_label(bilan.period),
         "previous_heading": short_period_label(previous.period),
         "rows": rows,
+        "incomplete": bilan.incomplete_comparison,
         "chart": comparison_svg(bilan, previous, headline) if headline else "",
     }
 

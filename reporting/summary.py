@@ -18,6 +18,7 @@ from reporting.bilan import SECONDARY_MASK, Bilan, Indicator, Period, Unit, Valu
 # Totals compared with the previous period (table and chart of the PDF), in this order when present.
 HEADLINE_IDS = ("A1", "B1", "B2", "C2", "E3", "F1", "F3")
 
+DAYS_PER_MONTH = 30.44  # as F2 (reporting.indicators)
 MAX_DETAILS = 3  # secondary figures of an indicator quoted in its sentence
 
 # Cell keys of the indicators the summary reads (casework.enums values).
@@ -192,6 +193,13 @@ def _headline(bilan: Bilan) -> str | None:
             continue
         text = _count(cell.value)[0]
         places.append(phrases[cell.key] % {"count": text} if cell.key in phrases else f"{text} ({cell.label})")
+    if len(places) > 1:
+        # A person met in several places counts in each (B9 is multi-valued): the places may add up to
+        # more than the persons met, and the sentence says so.
+        return _("%(text)s, each counted once in every place where they were met: %(details)s.") % {
+            "text": sentence,
+            "details": _join(places),
+        }
     if places:
         return _("%(text)s: %(details)s.") % {"text": sentence, "details": _join(places)}
     return f"{sentence}."
@@ -251,6 +259,20 @@ def _compared(bilan: Bilan) -> str | None:
     if bilan.previous is None or "B1" not in bilan.indicators or "B1" not in bilan.previous.indicators:
         return None
     current, previous = bilan.indicators["B1"].total, bilan.previous.indicators["B1"].total
+    if bilan.incomplete_comparison:
+        # The previous period recorded less activity: its figures side by side, never a ratio.
+        if not (is_number(current) and is_number(previous)):
+            return None
+        return ngettext(
+            "Previous period (%(period)s, %(note)s): %(previous)s person met, against %(current)s in this period.",
+            "Previous period (%(period)s, %(note)s): %(previous)s persons met, against %(current)s in this period.",
+            int(previous),
+        ) % {
+            "period": short_period_label(bilan.previous.period),
+            "note": bilan.incomplete_comparison,
+            "previous": format_number(previous),
+            "current": format_number(current),
+        }
     change = format_change(current, previous)
     if not change:
         return None
@@ -263,6 +285,44 @@ def _compared(bilan: Bilan) -> str | None:
         "current": format_number(current),
         "change": change,
     }
+
+
+def _durations(bilan: Bilan) -> str | None:
+    """F2 in one unit at a time: "The 12 follow-ups closed lasted 55 days on average (1.8 months)…"."""
+    indicator = bilan.indicators.get("F2")
+    if indicator is None:
+        return None
+    details = {key: value for key, _label, value, _unit in indicator.details}
+    mean, median = details.get("mean_days"), details.get("median_days")
+    if not is_number(mean):
+        return None
+
+    def months(days_key: str, months_key: str) -> str:
+        value = details.get(months_key)
+        return format_number(value if is_number(value) else details[days_key] / DAYS_PER_MONTH, 1)
+
+    figures = {"mean": format_value(mean, Unit.DAYS), "mean_months": months("mean_days", "mean_months")}
+    if is_number(median) and median != mean:
+        figures |= {"median": format_value(median, Unit.DAYS), "median_months": months("median_days", "median_months")}
+        measure = (
+            _("%(mean)s on average (%(mean_months)s months) and %(median)s at the median (%(median_months)s months)")
+            % figures
+        )
+    else:
+        measure = _("%(mean)s on average (%(mean_months)s months)") % figures
+    count = _count(details.get("measured"))
+    if count is None:
+        return _("The follow-ups closed lasted %(measure)s, from their first held intervention.") % {
+            "measure": measure
+        }
+    return capfirst(
+        ngettext(
+            "%(count)s follow-up closed lasted %(measure)s, from its first held intervention.",
+            "%(count)s follow-ups closed lasted %(measure)s, from their first held intervention.",
+            count[1],
+        )
+        % {"count": count[0], "measure": measure}
+    )
 
 
 def indicator_sentence(indicator: Indicator, *, with_total: bool = True, limit: int = 4) -> str | None:
@@ -290,6 +350,9 @@ def indicator_sentence(indicator: Indicator, *, with_total: bool = True, limit: 
             value = f"{value} ({format_percent(cell.percent)})"
         items.append(_labelled(cell.label, value))
     if items:
+        if indicator.is_multi_valued and len(items) > 1:
+            # The cells may add up to more than the total: the sentence says why.
+            head = _("%(label)s (a person can count in several categories)") % {"label": head}
         ending = ", …" if len(cells) > limit else "."
         return f"{head} — {', '.join(items)}{ending}"
     if not (has_total or parts):
@@ -363,7 +426,7 @@ def summary_sentences(bilan: Bilan) -> list[str]:
         _counted(
             bilan, "F1", lambda n: ngettext("%(count)s follow-up was closed.", "%(count)s follow-ups were closed.", n)
         ),
-        generic("F2"),
+        _durations(bilan),
         _counted(
             bilan,
             "F3",

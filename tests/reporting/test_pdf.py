@@ -9,7 +9,10 @@ from reporting.pdf import StaticOnlyFetcher, bilan_pdf, bilan_pdf_context, rende
 from reporting.summary import masking_notice, period_label, summary_sentences
 from tests.reporting.samples import MASK, THRESHOLD, UNIT_LABEL, bilan_of, normalize, pdf_pages, sample_bilan
 
-HEADLINE = "During 412 appointments, 98 persons were met: 80 at the police station and 31 at the town hall or CCAS."
+HEADLINE = (
+    "During 412 appointments, 98 persons were met, each counted once in every place where they were met: "
+    "80 at the police station and 31 at the town hall or CCAS."
+)
 
 
 @pytest.fixture
