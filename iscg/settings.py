@@ -83,15 +83,17 @@ INSTALLED_APPS = [
     "conventions",
     "reporting",
     "imports",
-    "demo",
-    "bench",
     "auditlog",
     "audit",
     "privacy",
 ]
+# Demo and benchmark data never reach production: their apps (and commands) exist only elsewhere.
+if not IS_PRODUCTION:
+    INSTALLED_APPS += ["demo", "bench"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "audit.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -166,7 +168,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",  # Argon2id
+    "accounts.hashers.Argon2idPasswordHasher",  # Argon2id, 19 MiB, 2 iterations, 1 lane (OWASP)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
