@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 
-from accounts import services
+from accounts import lockout, services
 from accounts.forms import EnrolForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm, VerifyForm
 
 RECENT_SIGN_INS = 10
@@ -143,6 +143,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form):
+        if not lockout.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(None, _("Too many reset requests lately. Wait an hour before asking again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

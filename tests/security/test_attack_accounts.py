@@ -111,3 +111,71 @@ def test_an_old_hash_is_upgraded_at_the_next_sign_in(db, argon2_hashers, old_has
     user.refresh_from_db()
     assert user.password.startswith(ARGON2_OWASP)
     assert user.check_password(TEST_PASSWORD)
+
+
+# ---- Lockout and throttling ---------------------------------------------------------------------
+
+SIGN_IN = "/connexion/"
+VICTIM_IP = "192.0.2.10"
+ATTACKER_IP = "198.51.100.66"
+
+
+def _sign_in_attempt(email, password="mauvais mot de passe", ip=ATTACKER_IP):
+    return Client().post(SIGN_IN, {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_a_stranger_on_another_address_cannot_lock_the_owner_out(db):
+    victim = UserFactory(email="victime@test.example")
+    statuses = [_sign_in_attempt(victim.email).status_code for _ in range(20)]
+    assert statuses[:4] == [200] * 4
+    assert set(statuses[4:]) == {429}  # the attacker's own address is locked for this account
+    assert _sign_in_attempt(victim.email, TEST_PASSWORD).status_code == 429  # even with the right password
+    response = _sign_in_attempt(victim.email, TEST_PASSWORD, ip=VICTIM_IP)
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_one_address_spraying_many_accounts_is_blocked_after_fifty_failures(db):
+    accounts = [UserFactory(email=f"cible{n}@test.example") for n in range(51)]
+    for account in accounts[:50]:
+        assert _sign_in_attempt(account.email).status_code in (200, 429)
+    # The 51st account, with its right password, from the spraying address: refused.
+    blocked = _sign_in_attempt(accounts[50].email, TEST_PASSWORD)
+    assert blocked.status_code == 429
+    # Its owner, from their own address, is not affected.
+    assert _sign_in_attempt(accounts[50].email, TEST_PASSWORD, ip=VICTIM_IP).status_code == 302
+
+
+def test_a_shared_station_address_is_not_blocked_by_a_few_mistakes_of_its_officers(db):
+    officers = [UserFactory(email=f"agent.poste{n}@test.example") for n in range(10)]
+    for officer in officers:
+        for _ in range(3):
+            _sign_in_attempt(officer.email, ip=VICTIM_IP)
+    assert _sign_in_attempt(officers[0].email, TEST_PASSWORD, ip=VICTIM_IP).status_code == 302
+
+
+RESET = "/mot-de-passe-oublie/"
+
+
+def test_password_reset_requests_are_throttled_per_e_mail(db, mailoutbox):
+    victim = UserFactory(email="reset.victime@test.example")
+    statuses = [
+        Client().post(RESET, {"email": victim.email}, REMOTE_ADDR=f"203.0.113.{n}").status_code for n in range(6)
+    ]
+    assert statuses[:3] == [302] * 3
+    assert statuses[3:] == [429] * 3
+    assert len(mailoutbox) == 3
+    page = Client().post(RESET, {"email": victim.email}, REMOTE_ADDR="203.0.113.99").content.decode()
+    assert "Trop de demandes" in page
+
+
+def test_password_reset_requests_are_throttled_per_address(db, mailoutbox):
+    statuses = [
+        Client().post(RESET, {"email": f"inconnu{n}@test.example"}, REMOTE_ADDR=ATTACKER_IP).status_code
+        for n in range(25)
+    ]
+    assert statuses[:20] == [302] * 20
+    assert set(statuses[20:]) == {429}
+    victim = UserFactory(email="autre.victime@test.example")
+    assert Client().post(RESET, {"email": victim.email}, REMOTE_ADDR=ATTACKER_IP).status_code == 429
+    assert mailoutbox == []
