@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from accounts.models import User
 
@@ -28,11 +29,20 @@ class InvalidInvitation(Exception):
 # ---- Second factor ------------------------------------------------------------------------------
 
 
-def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
-    """The unconfirmed authenticator device being enrolled (created on first call)."""
+def totp_device_for_enrolment(*, user: User, key: str | None = None) -> TOTPDevice:
+    """The unconfirmed authenticator device being enrolled (created with ``key`` on first call)."""
+    device = totp_device_pending(user=user, key=key)
+    if device.pk is None:
+        device.save()
+    return device
+
+
+def totp_device_pending(*, user: User, key: str | None = None) -> TOTPDevice:
+    """The unconfirmed device being enrolled, or an unsaved one with ``key`` (nothing written: a GET
+    of the enrolment page shows its QR code without creating a row)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+        device = TOTPDevice(user=user, name=_("Authenticator app"), confirmed=False, key=key or random_hex(20))
     return device
 
 

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
+from django_otp.util import random_hex
 
 from accounts import lockout, services
 from accounts.forms import EnrolForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm, VerifyForm
 
 RECENT_SIGN_INS = 10
+ENROL_KEY = "accounts.enrol_key"
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -83,10 +85,15 @@ def enrol(request):
         return redirect("accounts:security")
     if user_has_device(request.user, confirmed=True):
         return redirect("accounts:verify")
-    device = services.totp_device_for_enrolment(user=request.user)
+    # The key waits in the session until a code confirms it: a GET writes no device row.
+    if ENROL_KEY not in request.session:
+        request.session[ENROL_KEY] = random_hex(20)
+    device = services.totp_device_pending(user=request.user, key=request.session[ENROL_KEY])
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        device = services.totp_device_for_enrolment(user=request.user, key=request.session[ENROL_KEY])
         if device.verify_token(form.cleaned_data["token"]):
+            request.session.pop(ENROL_KEY, None)
             codes = services.totp_confirm(device=device, request=request)
             otp_login(request, device)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "first_time": True})

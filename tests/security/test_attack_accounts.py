@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.conftest import sign_in
 from tests.test_settings import PRIVACY_KEYS, clean_environ
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -179,3 +180,18 @@ def test_password_reset_requests_are_throttled_per_address(db, mailoutbox):
     victim = UserFactory(email="autre.victime@test.example")
     assert Client().post(RESET, {"email": victim.email}, REMOTE_ADDR=ATTACKER_IP).status_code == 429
     assert mailoutbox == []
+
+
+# ---- Second-factor enrolment --------------------------------------------------------------------
+
+
+def test_opening_the_enrolment_page_writes_no_device(world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = sign_in(Client(), world.a.officer, verified=False)
+    first = client.get("/compte/double-authentification/")
+    second = client.get("/compte/double-authentification/")
+    assert first.status_code == second.status_code == 200
+    assert not TOTPDevice.objects.filter(user=world.a.officer).exists()
+    # The same key is shown again (the QR code scanned stays valid), from the session only.
+    assert first.context["secret"] == second.context["secret"]
