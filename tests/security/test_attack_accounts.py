@@ -5,17 +5,22 @@ a stranger locks an account's owner out, sprays passwords from one address, floo
 2 MB of text in a form; the response headers; the password hashing; the demo commands in production.
 """
 
+import base64
+import secrets
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher, make_password
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.conftest import sign_in
+from tests.security import crawl
 from tests.test_settings import PRIVACY_KEYS, clean_environ
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -195,3 +200,316 @@ def test_opening_the_enrolment_page_writes_no_device(world):
     assert not TOTPDevice.objects.filter(user=world.a.officer).exists()
     # The same key is shown again (the QR code scanned stays valid), from the session only.
     assert first.context["secret"] == second.context["secret"]
+
+
+# ---- The admin takes over an account ------------------------------------------------------------
+
+
+@pytest.fixture
+def victim_secrets(world):
+    """The victim (ISCG of side A) with an enrolled authenticator and backup codes, all unique tokens."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    victim = world.a.iscg
+    TOTPDevice.objects.filter(user=victim).delete()
+    key = secrets.token_hex(20)
+    device = TOTPDevice.objects.create(user=victim, name="app", key=key, confirmed=True)
+    static = StaticDevice.objects.create(user=victim, name="backup", confirmed=True)
+    codes = [secrets.token_hex(8) for _ in range(3)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
+    base32 = base64.b32encode(bytes.fromhex(key)).decode().rstrip("=")
+    return SimpleNamespace(
+        user=victim, device=device, static=static, needles=[key, base32, *codes], password=victim.password
+    )
+
+
+def _admin_pages(world):
+    """Every page of the admin site: each model's list and add pages, the change and history pages of
+    every account and of the first row of every other model, the password page of every account."""
+    from django.contrib import admin
+
+    from accounts.models import User
+
+    yield reverse("admin:index")
+    for model in admin.site._registry:
+        opts = model._meta
+        yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        rows = User.objects.all() if model is User else model._default_manager.order_by("pk")[:1]
+        for row in rows:
+            if f"admin:{opts.label}:change" in crawl.SKIPPED:
+                continue
+            yield reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+            yield reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[row.pk])
+    for user in User.objects.all():
+        yield f"/admin/accounts/user/{user.pk}/password/"
+
+
+def test_no_admin_page_shows_a_second_factor_secret_or_a_backup_code(world, client_for, victim_secrets):
+    admin_client = client_for("admin")
+    for url in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"):
+        assert admin_client.get(url).status_code == 404
+    assert admin_client.get(f"/admin/otp_totp/totpdevice/{victim_secrets.device.pk}/change/").status_code == 404
+    seen = 0
+    for url in _admin_pages(world):
+        response = crawl.get(admin_client, "admin:", url)
+        assert response.status_code in (200, 302, 403, 404), url
+        text = crawl.text_of(response)
+        for needle in victim_secrets.needles:
+            assert needle not in text, url
+        seen += 1
+    assert seen > 30
+    # Searching the accounts for a secret finds nothing either.
+    response = admin_client.get("/admin/accounts/user/", {"q": victim_secrets.needles[0]})
+    assert victim_secrets.user.email not in response.content.decode()
+
+
+def test_the_admin_cannot_set_another_users_password(world, client_for, victim_secrets):
+    admin_client = client_for("admin")
+    victim = victim_secrets.user
+    page = f"/admin/accounts/user/{victim.pk}/password/"
+    # Django's password page is gone: the address falls to the admin's catch-all redirect, no form.
+    assert 'name="password1"' not in admin_client.get(page, follow=True).content.decode()
+    new = "Nouveau-mot-de-passe-" + secrets.token_hex(4)
+    admin_client.post(page, {"password1": new, "password2": new, "usable_password": "true"}, follow=True)
+    change = admin_client.get(f"/admin/accounts/user/{victim.pk}/change/").content.decode()
+    assert 'name="password' not in change
+    assert "/password/" not in change
+    # Through the change form, with password fields slipped in: ignored.
+    _post_change(admin_client, world.a.officer, password=new, password1=new, password2=new)
+    world.a.officer.refresh_from_db()
+    assert not world.a.officer.check_password(new)
+    victim.refresh_from_db()
+    assert victim.password == victim_secrets.password
+    assert Client().post("/connexion/", {"username": victim.email, "password": new}).status_code == 200
+
+
+EMPTY_ASSIGNMENTS = {
+    "post_assignments-TOTAL_FORMS": "0",
+    "post_assignments-INITIAL_FORMS": "0",
+    "post_assignments-MIN_NUM_FORMS": "0",
+    "post_assignments-MAX_NUM_FORMS": "1000",
+}
+
+
+def _post_change(admin_client, user, **extra):
+    """Submit an account's admin change form (a police officer: units, no post assignment)."""
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "role": user.role,
+        "units": [unit.pk for unit in user.units.all()],
+        "is_active": "on",
+        **EMPTY_ASSIGNMENTS,
+        "_save": "Enregistrer",
+        **extra,
+    }
+    return admin_client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+
+
+def test_the_admin_cannot_redirect_an_account_to_their_own_mailbox(world, client_for, mailoutbox):
+    admin_client = client_for("admin")
+    officer = world.a.officer
+    response = _post_change(admin_client, officer, email="boite.admin@test.example", first_name="Renommé")
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.email == "police.a@test.example"
+    assert officer.first_name == "Renommé"  # the rest of the form was saved
+
+
+def test_a_reset_link_goes_to_the_users_own_address_only(
+    world, client_for, victim_secrets, mailoutbox, django_capture_on_commit_callbacks
+):
+    admin_client = client_for("admin")
+    victim = victim_secrets.user
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/accounts/user/", {"action": "send_password_reset_link", "_selected_action": [victim.pk]}
+        )
+    assert response.status_code == 302
+    assert [message.to for message in mailoutbox] == [[victim.email]]
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/mot-de-passe-oublie/" in line)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert token not in admin_client.get(response.url).content.decode()
+    victim.refresh_from_db()
+    assert victim.password == victim_secrets.password  # nothing changed until the owner uses the link
+
+
+def test_a_second_factor_reset_makes_the_owner_enrol_again_and_tells_them(
+    world, client_for, victim_secrets, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin_client = client_for("admin")
+    victim = victim_secrets.user
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [victim.pk]}
+        )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=victim).exists()
+    assert not StaticDevice.objects.filter(user=victim).exists()
+    assert [message.to for message in mailoutbox] == [[victim.email]]
+    assert "double authentification" in mailoutbox[0].subject.lower() or "second facteur" in mailoutbox[0].subject
+    # At the next sign-in (with their own password), the owner enrols again.
+    owner = Client()
+    assert owner.post("/connexion/", {"username": victim.email, "password": TEST_PASSWORD}).status_code == 302
+    assert owner.get("/").url == reverse("accounts:enrol")
+
+
+def test_the_admin_cannot_make_themselves_a_social_worker(world, client_for):
+    admin_user = world.users["admin"]
+    admin_client = client_for("admin")
+    data = {
+        "first_name": admin_user.first_name,
+        "last_name": admin_user.last_name,
+        "phone": "",
+        "role": "iscg",
+        "departments": [world.a.department.pk],
+        "is_active": "on",
+        "is_staff": "",
+        "post_assignments-TOTAL_FORMS": "1",
+        "post_assignments-INITIAL_FORMS": "0",
+        "post_assignments-MIN_NUM_FORMS": "0",
+        "post_assignments-MAX_NUM_FORMS": "1000",
+        "post_assignments-0-post": world.a.post.pk,
+        "post_assignments-0-starts_on": "01/01/2024",
+        "_save": "Enregistrer",
+    }
+    admin_client.post(f"/admin/accounts/user/{admin_user.pk}/change/", data)
+    admin_user.refresh_from_db()
+    assert admin_user.role == "admin"
+    assert not admin_user.post_assignments.exists()
+    assert not admin_user.departments.exists()
+    assert client_for("admin").get(
+        reverse("casework:followup_detail", args=[world.a.followup.public_id])
+    ).status_code in (403, 404)
+
+
+def test_a_new_account_from_the_admin_gets_no_password_but_an_invitation(
+    world, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    from accounts.models import User
+
+    admin_client = client_for("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/accounts/user/add/",
+            {
+                "email": "nouvelle.iscg@test.example",
+                "first_name": "Nouvelle",
+                "last_name": "Recrue",
+                "role": "iscg",
+                "password1": TEST_PASSWORD,
+                "password2": TEST_PASSWORD,
+                **EMPTY_ASSIGNMENTS,
+                "_save": "Enregistrer",
+            },
+        )
+    assert response.status_code == 302
+    created = User.objects.get(email="nouvelle.iscg@test.example")
+    assert not created.has_usable_password()
+    assert [message.to for message in mailoutbox] == [["nouvelle.iscg@test.example"]]
+
+
+def test_admin_changes_to_an_account_are_shown_to_the_coordinators_of_its_department(
+    world, client_for, victim_secrets, mailoutbox
+):
+    admin_client = client_for("admin")
+    officer = world.a.officer
+    admin_client.post(
+        "/admin/accounts/user/", {"action": "send_password_reset_link", "_selected_action": [officer.pk]}
+    )
+    admin_client.post("/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [officer.pk]})
+    _post_change(admin_client, officer, is_active="")
+    page = client_for("coordinator_a").get(reverse("organisation:staff_detail", args=[officer.public_id]))
+    text = page.content.decode()
+    admin_name = world.users["admin"].get_full_name()
+    assert "Modifications de ce compte" in text
+    assert admin_name in text
+    assert "Second facteur réinitialisé" in text
+    assert "Lien de réinitialisation" in text
+    assert "actif : oui → non" in text
+    # Side B's coordinator does not see side A's accounts, nor their journal.
+    other = client_for("coordinator_b").get(reverse("organisation:staff_detail", args=[officer.public_id]))
+    assert other.status_code == 404
+
+
+def test_the_journal_of_account_changes_stores_no_secret(world, client_for, victim_secrets, mailoutbox):
+    from auditlog.models import LogEntry as HistoryEntry
+    from django.contrib.admin.models import LogEntry as AdminEntry
+
+    admin_client = client_for("admin")
+    victim = victim_secrets.user
+    admin_client.post("/admin/accounts/user/", {"action": "send_password_reset_link", "_selected_action": [victim.pk]})
+    admin_client.post("/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [victim.pk]})
+    _post_change(admin_client, world.a.officer, first_name="Autre")
+    stored = " ".join(
+        [str(entry.changes) + str(entry.additional_data) + entry.object_repr for entry in HistoryEntry.objects.all()]
+        + [entry.change_message + entry.object_repr for entry in AdminEntry.objects.all()]
+    )
+    assert HistoryEntry.objects.exists()
+    for needle in [*victim_secrets.needles, victim_secrets.password, world.a.officer.password]:
+        assert needle not in stored
+
+
+# ---- Free text is bounded -----------------------------------------------------------------------
+
+TWO_MEGABYTES = "x" * (2 * 1024 * 1024 - 1024)  # under Django's 2.5 MB request limit: the form decides
+
+
+def test_two_megabytes_in_a_referral_description_get_a_french_error_not_a_save(world, client_for):
+    from referrals.models import Referral
+    from tests.referrals.test_views import form_data
+
+    before = Referral.objects.count()
+    response = client_for("officer_a").post(
+        reverse("referrals:create"), form_data(world.a.unit, description=TWO_MEGABYTES)
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The description has its own limit (3,000 characters); Django's French message says so.
+    assert "au plus 3000 caractères" in page or "trop long" in page
+    assert Referral.objects.count() == before
+
+
+def test_two_megabytes_in_a_partner_note_get_a_french_error_not_a_save(world, client_for):
+    partner = world.a.partner
+    response = client_for("coordinator_a").post(
+        reverse("organisation:partner_update", args=[partner.public_id]),
+        {
+            "name": partner.name,
+            "partner_type": partner.partner_type_id,
+            "department": partner.department_id,
+            "accepts": TWO_MEGABYTES,
+        },
+    )
+    assert response.status_code == 200
+    assert "trop long" in response.content.decode()
+    partner.refresh_from_db()
+    assert partner.accepts != TWO_MEGABYTES
+
+
+def test_the_shared_limit_applies_to_every_unbounded_text_field_of_a_form():
+    from django import forms
+
+    from iscg.forms import TEXT_MAX_LENGTH, DsfrBaseForm
+
+    class NoteForm(DsfrBaseForm):
+        text_max_lengths = {"minutes": 30_000}
+        note = forms.CharField(widget=forms.Textarea, required=False)
+        minutes = forms.CharField(widget=forms.Textarea, required=False)
+        code = forms.CharField(max_length=8, required=False)
+
+    form = NoteForm({"note": "é" * (TEXT_MAX_LENGTH + 1), "minutes": "m" * 20_000, "code": "ok"})
+    assert form.fields["note"].max_length == TEXT_MAX_LENGTH
+    assert form.fields["note"].widget.attrs["maxlength"] == str(TEXT_MAX_LENGTH)
+    assert form.fields["minutes"].max_length == 30_000
+    assert form.fields["code"].max_length == 8
+    assert not form.is_valid()
+    assert list(form.errors) == ["note"]
+    assert "trop long" in form.errors["note"][0]
