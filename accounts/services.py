@@ -25,6 +25,7 @@ from accounts.models import User
 logger = logging.getLogger(__name__)
 
 INVITATION_SALT = "accounts.invitation"
+BACKUP_CODE_SALT = "accounts.backup_code"  # also in migration 0005_store_backup_codes_as_digests
 
 
 class InvalidInvitation(Exception):
@@ -64,13 +65,23 @@ def totp_confirm(*, device: TOTPDevice, request=None) -> list[str]:
     return codes
 
 
+def backup_code_digest(code: str) -> str:
+    """What is stored for a backup code: a keyed digest (16 hex characters), never the code itself.
+
+    Shown once to its owner, a code can then be read by nobody (database, backups, admin site). Keyed
+    with SECRET_KEY: rotating it voids the backup codes (the authenticator app keeps working).
+    """
+    normalised = "".join(code.split()).lower()
+    return salted_hmac(BACKUP_CODE_SALT, normalised, algorithm="sha256").hexdigest()[:16]
+
+
 @transaction.atomic
 def backup_codes_regenerate(*, user: User) -> list[str]:
-    """Replace the user's backup codes with fresh single-use ones."""
+    """Replace the user's backup codes with fresh single-use ones: returned once, stored as digests."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=_("Backup codes"), confirmed=True)
     codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=backup_code_digest(code)) for code in codes])
     return codes
 
 

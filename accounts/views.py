@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.util import random_hex
 
 from accounts import lockout, services
@@ -74,7 +75,9 @@ def _match_token(user, token):
         if not allowed:
             locked_until = max(filter(None, [locked_until, (info or {}).get("locked_until")]), default=None)
             continue
-        if device.verify_token(token):
+        # Backup codes are stored as digests (services.backup_code_digest): compare digests.
+        candidate = services.backup_code_digest(token) if isinstance(device, StaticDevice) else token
+        if device.verify_token(candidate):
             return device, None
     return None, locked_until
 

@@ -513,3 +513,39 @@ def test_the_shared_limit_applies_to_every_unbounded_text_field_of_a_form():
     assert not form.is_valid()
     assert list(form.errors) == ["note"]
     assert "trop long" in form.errors["note"][0]
+
+
+def test_backup_codes_are_stored_as_digests_and_still_work_once(world):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from accounts import services
+
+    user = world.a.officer
+    codes = services.backup_codes_regenerate(user=user)
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(stored) == 10
+    assert not stored & set(codes)  # not readable in the database, its backups, or any page
+    client = sign_in(Client(), user, verified=False)
+    assert client.post("/connexion/verification/", {"token": codes[0].upper()}).status_code == 302
+    again = sign_in(Client(), user, verified=False)
+    assert again.post("/connexion/verification/", {"token": codes[0]}).status_code == 200
+
+
+def test_the_migration_turns_clear_backup_codes_into_digests(db):
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from accounts import services
+
+    migration = importlib.import_module("accounts.migrations.0005_store_backup_codes_as_digests")
+    user = UserFactory()
+    device = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    clear = StaticToken.random_token()
+    StaticToken.objects.create(device=device, token=clear)
+    migration.store_digests(apps, None)
+    migration.store_digests(apps, None)  # a second run changes nothing
+    assert list(StaticToken.objects.filter(device=device).values_list("token", flat=True)) == [
+        services.backup_code_digest(clear)
+    ]
