@@ -336,6 +336,15 @@ def test_a_reset_link_goes_to_the_users_own_address_only(
     assert token not in admin_client.get(response.url).content.decode()
     victim.refresh_from_db()
     assert victim.password == victim_secrets.password  # nothing changed until the owner uses the link
+    # The owner's link works: they choose their new password themselves.
+    owner = Client()
+    form_page = owner.get(link.split("127.0.0.1:8000", 1)[-1], follow=True)
+    assert form_page.status_code == 200
+    new = "Une phrase de passe choisie par la victime"
+    done = owner.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    victim.refresh_from_db()
+    assert victim.check_password(new)
 
 
 def test_a_second_factor_reset_makes_the_owner_enrol_again_and_tells_them(
