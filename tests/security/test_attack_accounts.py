@@ -558,3 +558,21 @@ def test_the_migration_turns_clear_backup_codes_into_digests(db):
     assert list(StaticToken.objects.filter(device=device).values_list("token", flat=True)) == [
         services.backup_code_digest(clear)
     ]
+
+
+def test_post_assignments_changed_in_the_admin_are_journaled(world, client_for):
+    newcomer = UserFactory(iscg=True, email="nouvel.iscg@test.example")
+    response = _post_change(
+        client_for("admin"),
+        newcomer,
+        **{
+            "post_assignments-TOTAL_FORMS": "1",
+            "post_assignments-0-post": world.a.post.pk,
+            "post_assignments-0-starts_on": "01/02/2026",
+            "post_assignments-0-ends_on": "",
+        },
+    )
+    assert response.status_code == 302
+    assert newcomer.post_assignments.count() == 1
+    page = client_for("coordinator_a").get(reverse("organisation:staff_detail", args=[newcomer.public_id]))
+    assert "Affectations aux postes modifiées : + Poste a (01/02/2026)" in page.content.decode()
