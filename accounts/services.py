@@ -4,21 +4,28 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
+from accounts.enums import AccountEvent
+from accounts.history import account_event
 from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 INVITATION_SALT = "accounts.invitation"
+BACKUP_CODE_SALT = "accounts.backup_code"  # also in migration 0005_store_backup_codes_as_digests
 
 
 class InvalidInvitation(Exception):
@@ -28,11 +35,20 @@ class InvalidInvitation(Exception):
 # ---- Second factor ------------------------------------------------------------------------------
 
 
-def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
-    """The unconfirmed authenticator device being enrolled (created on first call)."""
+def totp_device_for_enrolment(*, user: User, key: str | None = None) -> TOTPDevice:
+    """The unconfirmed authenticator device being enrolled (created with ``key`` on first call)."""
+    device = totp_device_pending(user=user, key=key)
+    if device.pk is None:
+        device.save()
+    return device
+
+
+def totp_device_pending(*, user: User, key: str | None = None) -> TOTPDevice:
+    """The unconfirmed device being enrolled, or an unsaved one with ``key`` (nothing written: a GET
+    of the enrolment page shows its QR code without creating a row)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+        device = TOTPDevice(user=user, name=_("Authenticator app"), confirmed=False, key=key or random_hex(20))
     return device
 
 
@@ -49,23 +65,39 @@ def totp_confirm(*, device: TOTPDevice, request=None) -> list[str]:
     return codes
 
 
+def backup_code_digest(code: str) -> str:
+    """What is stored for a backup code: a keyed digest (16 hex characters), never the code itself.
+
+    Shown once to its owner, a code can then be read by nobody (database, backups, admin site). Keyed
+    with SECRET_KEY: rotating it voids the backup codes (the authenticator app keeps working).
+    """
+    normalised = "".join(code.split()).lower()
+    return salted_hmac(BACKUP_CODE_SALT, normalised, algorithm="sha256").hexdigest()[:16]
+
+
 @transaction.atomic
 def backup_codes_regenerate(*, user: User) -> list[str]:
-    """Replace the user's backup codes with fresh single-use ones."""
+    """Replace the user's backup codes with fresh single-use ones: returned once, stored as digests."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=_("Backup codes"), confirmed=True)
     codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=backup_code_digest(code)) for code in codes])
     return codes
 
 
 @transaction.atomic
-def second_factor_reset(*, user: User, request=None) -> None:
-    """Remove every second factor: the user enrols again at next page; other sessions end."""
+def second_factor_reset(*, user: User, request=None, by: User | None = None) -> None:
+    """Remove every second factor: the user enrols again at next sign-in; other sessions end.
+
+    Done by someone else (``by``: an admin, a coordinator), it is journaled and the user is told by e-mail.
+    """
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     _end_other_sessions(user=user, request=request)
-    logger.info("second factor reset user_id=%s", user.pk)
+    if by is not None and by.pk != user.pk:
+        account_event(user=user, by=by, event=AccountEvent.SECOND_FACTOR_RESET)
+        transaction.on_commit(lambda: email_second_factor_reset(user=user))
+    logger.info("second factor reset user_id=%s by=%s", user.pk, by.pk if by else user.pk)
 
 
 def _end_other_sessions(*, user: User, request=None) -> None:
@@ -73,6 +105,50 @@ def _end_other_sessions(*, user: User, request=None) -> None:
     user.save(update_fields=["session_salt"])
     if request is not None and request.user.pk == user.pk:
         update_session_auth_hash(request, user)
+
+
+# ---- E-mails (one function each, sent once the transaction commits) ------------------------------
+
+
+def email_second_factor_reset(*, user: User) -> None:
+    """Tell a user their second factor was reset by someone else: they enrol again at next sign-in."""
+    context = {"site_url": settings.SITE_URL, "login_url": settings.SITE_URL + reverse("accounts:login")}
+    send_mail(
+        subject=_("Your second factor has been reset"),
+        message=render_to_string("accounts/email/second_factor_reset.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def email_password_reset_link(*, user: User) -> None:
+    """A one-hour, single-use link to choose a new password, to the user's own address."""
+    context = {
+        "site_url": settings.SITE_URL,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    subject = render_to_string("accounts/email/password_reset_subject.txt", context)
+    send_mail(
+        subject="".join(subject.splitlines()),
+        message=render_to_string("accounts/email/password_reset.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def password_reset_link_send(*, user: User, by: User) -> None:
+    """Send a user a link to choose a new password themselves: nobody else ever sets it.
+
+    An account that never chose a password (invited) gets a new invitation instead.
+    """
+    if not user.has_usable_password():
+        user_invite(user=user, by=by)
+        return
+    account_event(user=user, by=by, event=AccountEvent.PASSWORD_RESET_LINK_SENT)
+    transaction.on_commit(lambda: email_password_reset_link(user=user))
+    logger.info("password reset link sent user_id=%s by=%s", user.pk, by.pk)
 
 
 # ---- Account lifecycle --------------------------------------------------------------------------
@@ -120,6 +196,7 @@ def user_invite(*, user: User, by: User) -> None:
     """E-mail an invitation link (valid 48 h, single use). The message carries no personal data."""
     user.set_unusable_password()
     user.save(update_fields=["password"])
+    account_event(user=user, by=by, event=AccountEvent.INVITATION_SENT)
     link = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": invitation_token(user=user)})
     context = {"link": link, "hours": settings.INVITATION_MAX_AGE // 3600}
     send_mail(

@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.util import random_hex
 
-from accounts import services
+from accounts import lockout, services
 from accounts.forms import EnrolForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm, VerifyForm
 
 RECENT_SIGN_INS = 10
+ENROL_KEY = "accounts.enrol_key"
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -72,7 +75,9 @@ def _match_token(user, token):
         if not allowed:
             locked_until = max(filter(None, [locked_until, (info or {}).get("locked_until")]), default=None)
             continue
-        if device.verify_token(token):
+        # Backup codes are stored as digests (services.backup_code_digest): compare digests.
+        candidate = services.backup_code_digest(token) if isinstance(device, StaticDevice) else token
+        if device.verify_token(candidate):
             return device, None
     return None, locked_until
 
@@ -83,10 +88,15 @@ def enrol(request):
         return redirect("accounts:security")
     if user_has_device(request.user, confirmed=True):
         return redirect("accounts:verify")
-    device = services.totp_device_for_enrolment(user=request.user)
+    # The key waits in the session until a code confirms it: a GET writes no device row.
+    if ENROL_KEY not in request.session:
+        request.session[ENROL_KEY] = random_hex(20)
+    device = services.totp_device_pending(user=request.user, key=request.session[ENROL_KEY])
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        device = services.totp_device_for_enrolment(user=request.user, key=request.session[ENROL_KEY])
         if device.verify_token(form.cleaned_data["token"]):
+            request.session.pop(ENROL_KEY, None)
             codes = services.totp_confirm(device=device, request=request)
             otp_login(request, device)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "first_time": True})
@@ -143,6 +153,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form):
+        if not lockout.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(None, _("Too many reset requests lately. Wait an hour before asking again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

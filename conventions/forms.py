@@ -337,6 +337,7 @@ class DocumentForm(DsfrBaseForm):
 
 
 class CommitteeForm(DsfrBaseForm):
+    text_max_lengths = {"minutes": 30_000}  # minutes of a steering committee run longer than a note
     held_on = date_field(_("Date of the committee"))
     attendees = forms.CharField(
         label=_("Attendees"),

@@ -84,15 +84,17 @@ INSTALLED_APPS = [
     "conventions",
     "reporting",
     "imports",
-    "demo",
-    "bench",
     "auditlog",
     "audit",
     "privacy",
 ]
+# Demo and benchmark data never reach production: their apps (and commands) exist only elsewhere.
+if not IS_PRODUCTION:
+    INSTALLED_APPS += ["demo", "bench"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "audit.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -167,7 +169,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",  # Argon2id
+    "accounts.hashers.Argon2idPasswordHasher",  # Argon2id, 19 MiB, 2 iterations, 1 lane (OWASP)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
@@ -180,6 +182,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link lives one hour and serves once
+# Reset requests (accounts.lockout.password_reset_allowed, counted in the cache): per address and per
+# e-mail within the window. Past either limit, the request is refused and no e-mail goes out.
+PASSWORD_RESET_THROTTLE_WINDOW = 60 * 60
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 20
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
 INVITATION_MAX_AGE = 48 * 60 * 60  # an invitation link lives 48 hours and serves once
 
 # Two-factor authentication (TOTP + single-use backup codes) for every account. Only a local demo
@@ -192,11 +199,16 @@ OTP_TOTP_THROTTLE_FACTOR = 1  # 1 s, 2 s, 4 s… after consecutive wrong codes
 OTP_STATIC_THROTTLE_FACTOR = 1
 BACKUP_CODE_COUNT = 10
 
-# Lockout (django-axes): 5 failures for a username, or for a username from one address, lock it
-# for 15 minutes; a correct password is refused meanwhile. Coordinators and admins can unlock.
+# Lockout (django-axes, accounts.lockout): 5 failures for a username from one address lock that
+# pair for 15 minutes (a correct password is refused meanwhile; a stranger on another address cannot
+# lock the owner out). One address is blocked for every account after 50 failures across accounts in
+# 15 minutes (spraying), enough for a police station whose officers share one address.
+# Coordinators and admins can unlock.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 50
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429

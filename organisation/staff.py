@@ -11,7 +11,8 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.enums import Role
+from accounts.enums import AccountEvent, Role
+from accounts.history import account_event
 from accounts.models import User
 from organisation import access
 from organisation.models import Department, Post, PostAssignment, Unit
@@ -78,5 +79,6 @@ def staff_create(
 def staff_unlock(*, user: User, by: User) -> int:
     """Lift a sign-in lockout before the cool-off ends."""
     count = axes_reset(username=user.email)
+    account_event(user=user, by=by, event=AccountEvent.UNLOCKED)
     logger.info("lockout lifted user_id=%s by=%s", user.pk, by.pk)
     return count

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services as account_services
 from accounts.enums import Role
+from accounts.history import account_history
 from organisation import access, services, staff
 from organisation.access import Action
 from organisation.filters import PartnerFilter
@@ -170,7 +171,12 @@ def staff_create(request):
 def staff_detail(request, public_id):
     access.require(request.scope, Action.MANAGE_STAFF)
     member = get_object_or_404(staff.with_list_data(staff.staff_visible_to(request.scope)), public_id=public_id)
-    return render(request, "organisation/staff_detail.html", {"member": member})
+    return render(request, "organisation/staff_detail.html", {"member": member, **_account_history_context(member)})
+
+
+def _account_history_context(member) -> dict:
+    """The journal of changes to the account (accounts.history), for its team page."""
+    return {"account_history": account_history(member)}
 
 
 @require_POST
@@ -196,6 +202,6 @@ def staff_action(request, public_id, action):
             staff.staff_unlock(user=member, by=request.user)
             messages.success(request, _("Sign-in is unblocked for this account."))
         case "reset_second_factor":
-            account_services.second_factor_reset(user=member)
+            account_services.second_factor_reset(user=member, by=request.user)
             messages.success(request, _("The second factor is removed: the user will enrol again at next sign-in."))
     return redirect("organisation:staff_detail", public_id=public_id)

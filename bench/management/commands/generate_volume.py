@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from bench.volume import VolumeExistsError, generate_volume
+from iscg.environment import refuse_in_production
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, posts, years, seed, end, **options):
+        refuse_in_production("generate_volume")
         if posts < 1 or years < 1:
             raise CommandError("--posts and --years must be at least 1.")
         end = end or timezone.localdate() - datetime.timedelta(days=1)

@@ -5,13 +5,18 @@ from demo.casework import seed_casework
 from demo.conventions import seed_conventions
 from demo.referrals import seed_referrals
 from demo.seeding import seed_organisation
+from iscg.environment import refuse_in_production
 
 
 class Command(BaseCommand):
     help = "Load the demo data set (idempotent: running it twice changes nothing)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        refuse_in_production("seed_demo")
+        self._seed()
+
+    @transaction.atomic
+    def _seed(self):
         territory = seed_organisation()
         convention_count = seed_conventions(territory)
         referral_count = seed_referrals(territory)
