@@ -31,12 +31,14 @@ from conventions.models import Convention, ConventionDocument, Funder, Payment, 
 from imports import reading
 from imports.exporting import csv_bytes, empty_tables, workbook_bytes
 from imports.models import ImportBatch
-from referrals.models import Problem, Referral
+from referrals.enums import Answer
+from referrals.models import DangerAssessment, Problem, Referral, ReferralAddendum
 from tests.conftest import sign_in
 from tests.conventions.factories import PDF_BYTES
 from tests.conventions.test_views import convention_data
 from tests.imports.test_formats_and_errors import PERSONS
 from tests.referrals.test_views import form_data as referral_data
+from tests.referrals.test_views import grid_data
 
 IMPORTERS = ("iscg_a", "coordinator_a")
 ZIP_BOMB = (
@@ -313,6 +315,18 @@ CREATE_FORMS = {
         reverse("referrals:create"),
         lambda: referral_data(w.a.unit),
         Referral.objects,
+    ),
+    "danger_grid": lambda w: (
+        "iscg_a",
+        reverse("referrals:grid_create", kwargs={"public_id": w.a.referral.public_id}),
+        lambda: grid_data(q15=Answer.YES, q17=Answer.YES),
+        DangerAssessment.objects.all(),
+    ),
+    "referral_addendum": lambda w: (
+        "officer_a",
+        reverse("referrals:add_information", kwargs={"public_id": w.a.referral.public_id}),
+        lambda: {"text": "La victime a changé de numéro."},
+        ReferralAddendum.objects.all(),
     ),
     "convention": lambda w: (
         "coordinator_a",
