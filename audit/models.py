@@ -117,3 +117,20 @@ class RetainedRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class SubmissionToken(models.Model):
+    """A one-time token of a rendered form, claimed by the first POST carrying it (audit.submission).
+    ``key`` hashes the user, the path and the token; ``location`` is where the first POST redirected
+    (empty while it runs). Rows older than a day are deleted as new ones are claimed."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("claimed at"), default=timezone.now, db_index=True)
+    location = models.CharField(_("redirected to"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return self.key

@@ -29,7 +29,7 @@ from casework.normalise import normalise_text
 from imports.enums import TARGET_FIELD, RecordType
 from imports.format import CREATION_ORDER, DEFAULT_RECIPIENTS, LIST_SEPARATORS, NO, SHEETS_BY_TYPE, YES, vocabulary
 from imports.models import ImportedRecord
-from imports.reading import ReadResult, RowError, Value
+from imports.reading import ErrorList, ReadResult, RowError, Value
 from organisation.models import Partner, PartnerType, Post
 from referrals.enums import PersonRole, Status, Urgency
 from referrals.models import Problem
@@ -62,7 +62,7 @@ class Plan:
     post: Post
     records: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in CREATION_ORDER})
     counts: dict[str, dict] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)  # the first 500, and the total
 
     @property
     def new_total(self) -> int:
@@ -242,7 +242,7 @@ class _Lookups:
 
 def check(read: ReadResult, *, post: Post, today: datetime.date | None = None) -> Plan:
     """The plan of an upload for a post, with every error found."""
-    plan = Plan(post=post, errors=list(read.errors))
+    plan = Plan(post=post, errors=read.errors.copy())
     today = today or timezone.localdate()
     lookups = _Lookups(post)
     # External ids of each sheet in the file: id → line (duplicates are errors).

@@ -35,7 +35,12 @@ class ImportBatchQuerySet(models.QuerySet):
         return self.filter(access.import_batch_q(scope))
 
     def with_list_data(self):
-        return self.select_related("post", "post__department", "created_by").order_by("-created_at", "-pk")
+        # The errors stay in the database: the list shows none of them.
+        return (
+            self.select_related("post", "post__department", "created_by")
+            .defer("errors")
+            .order_by("-created_at", "-pk")
+        )
 
 
 class ImportBatch(models.Model):
@@ -55,7 +60,8 @@ class ImportBatch(models.Model):
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     # {"<record type>": {"rows": n, "new": n, "existing": n}}, and the errors of the last check.
     counts = models.JSONField(_("counts"), default=dict, blank=True)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # the first 500 (reading.MAX_KEPT_ERRORS)
+    error_count = models.PositiveIntegerField(_("number of errors"), default=0)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(

@@ -9,6 +9,7 @@ empty lines skipped; cells stripped; merged header cells refused. Every problem 
 import csv
 import datetime
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -18,12 +19,67 @@ from django.utils.translation import gettext as _
 from casework.normalise import normalise_text
 from imports.format import SHEETS, Sheet, sheet_for_name
 
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a zip or XLSX larger than this once unpacked is refused
+logger = logging.getLogger(__name__)
+
+# Limits, checked before anything is unpacked or parsed (docs/import.md § Limits). The largest accepted
+# file is a 20 MB upload (imports.forms.MAX_UPLOAD_BYTES); a 50,000-line workbook unpacks to ~10 MB.
+MAX_LINES_PER_SHEET = 60_000  # data lines of one sheet or CSV file; reading stops at the next one
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all the entries of a zip or XLSX, once unpacked
+MAX_COMPRESSION_RATIO = 100  # unpacked size / packed size of one entry (a zip bomb: thousands)
+RATIO_CHECKED_FROM = 1024 * 1024  # entries smaller than this unpacked are never a threat
+MAX_KEPT_ERRORS = 500  # the first errors are kept (and shown); the others are only counted
 IGNORED_SHEETS = {"aide", "lisez moi", "readme", "notice"}
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 ZIP_MAGIC = b"PK\x03\x04"
 
 Value = str | int | float | datetime.date | datetime.datetime | datetime.time | None
+
+
+class FileRefused(Exception):
+    """The file breaks a limit or is hostile: reading stops at once; the message is for the user."""
+
+
+class ErrorList:
+    """The first ``MAX_KEPT_ERRORS`` errors, in order, and how many there are in all: a file with a
+    million faulty lines costs neither memory nor a huge batch row. ``len()`` is the total;
+    iterating gives the kept ones."""
+
+    def __init__(self, errors=()):
+        self.kept: list[RowError] = []
+        self.total = 0
+        for error in errors:
+            self.append(error)
+
+    def append(self, error: "RowError") -> None:
+        self.total += 1
+        if len(self.kept) < MAX_KEPT_ERRORS:
+            self.kept.append(error)
+
+    def copy(self) -> "ErrorList":
+        copied = ErrorList()
+        copied.kept, copied.total = list(self.kept), self.total
+        return copied
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self.kept)
+
+    def __getitem__(self, index):
+        return self.kept[index]
+
+    def __eq__(self, other):
+        if isinstance(other, ErrorList):
+            return (self.total, self.kept) == (other.total, other.kept)
+        if isinstance(other, list):
+            return self.total == len(other) and self.kept == other
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"ErrorList(total={self.total}, kept={self.kept!r})"
 
 
 @dataclass(frozen=True)
@@ -50,7 +106,7 @@ class SheetRows:
 @dataclass
 class ReadResult:
     sheets: dict[str, SheetRows] = field(default_factory=dict)  # record type → rows
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)
 
 
 def _expected_sheets() -> str:
@@ -71,26 +127,26 @@ def read_upload(content: bytes, file_name: str) -> ReadResult:
     try:
         if content.startswith(ZIP_MAGIC):
             archive = zipfile.ZipFile(io.BytesIO(content))
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                result.errors.append(RowError(file_name, None, "", _("The file is too large once unpacked.")))
-                return result
+            _check_archive(archive)
             if "xl/workbook.xml" in archive.namelist():
+                _check_xml_parts(archive)
                 _read_xlsx(content, archive, result)
             else:
                 _read_zip_of_csv(archive, result)
         else:
             _read_csv_file(content, file_name, result, guess_sheet=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        # A corrupted workbook or archive: openpyxl and zipfile raise these on broken parts.
-        result.errors.append(
-            RowError(
-                file_name,
-                None,
-                "",
-                _("The file cannot be read (%(reason)s): export it again as XLSX or CSV.")
-                % {"reason": type(error).__name__},
-            )
-        )
+    except FileRefused as refusal:
+        result.sheets.clear()
+        result.errors.append(RowError(file_name, None, "", str(refusal)))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, TypeError, SyntaxError) as error:
+        # A corrupted workbook or archive: zipfile and openpyxl raise these on broken parts (an XML
+        # ParseError is a SyntaxError; defusedxml's refusals of entities are ValueErrors).
+        result.sheets.clear()
+        result.errors.append(_unreadable(file_name, error))
+    except Exception as error:  # openpyxl on a hostile workbook: never a 500
+        logger.warning("Unreadable upload refused: %s", type(error).__name__)
+        result.sheets.clear()
+        result.errors.append(_unreadable(file_name, error))
     if not result.sheets and not result.errors:
         result.errors.append(
             RowError(
@@ -102,6 +158,66 @@ def read_upload(content: bytes, file_name: str) -> ReadResult:
             )
         )
     return result
+
+
+def _unreadable(file_name: str, error: Exception) -> RowError:
+    return RowError(
+        file_name,
+        None,
+        "",
+        _("The file cannot be read (%(reason)s): export it again as XLSX or CSV.") % {"reason": type(error).__name__},
+    )
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb from the entries' declared sizes, before unpacking anything. zipfile never
+    returns more bytes than an entry declares (and checks its CRC), so the declared sizes bound memory."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise FileRefused(
+                _("The file is too large once unpacked (more than %(limit)s MB).")
+                % {"limit": MAX_UNCOMPRESSED_BYTES // 1024 // 1024}
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO:
+            raise FileRefused(
+                _(
+                    "The file is refused: “%(entry)s” is compressed more than %(ratio)s times, as a “zip bomb” is. "
+                    "Export the data again from your spreadsheet."
+                )
+                % {"entry": info.filename[-80:], "ratio": MAX_COMPRESSION_RATIO}
+            )
+
+
+_FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _check_xml_parts(archive: zipfile.ZipFile) -> None:
+    """A workbook written by a spreadsheet never declares a DOCTYPE or entities: refuse those (XXE,
+    « billion laughs ») before openpyxl parses anything. defusedxml, which openpyxl uses when it is
+    installed, refuses them too, whatever the part's encoding."""
+    for info in archive.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with archive.open(info) as part:
+            head = part.read(64 * 1024).upper()  # a DOCTYPE can only come before the root element
+        if any(marker in head for marker in _FORBIDDEN_XML):
+            raise FileRefused(
+                _(
+                    "The file is refused: “%(entry)s” declares a DOCTYPE or XML entities, which a spreadsheet "
+                    "never writes. Save the workbook again from your spreadsheet."
+                )
+                % {"entry": info.filename[-80:]}
+            )
+
+
+def _sheet_too_long(source_name: str) -> FileRefused:
+    return FileRefused(
+        _("Sheet “%(sheet)s” has more than %(limit)s lines: split the file into several imports.")
+        % {"sheet": source_name, "limit": f"{MAX_LINES_PER_SHEET:,}".replace(",", "\u202f")}
+    )
 
 
 # ---- Headers ------------------------------------------------------------------------------------
@@ -186,7 +302,9 @@ def _add_rows(sheet: Sheet, source_name: str, rows, result: ReadResult, *, merge
     if mapping is None:
         return
     data = SheetRows(sheet, source_name, ignored_columns=ignored)
-    for line, values in iterator:
+    for read, (line, values) in enumerate(iterator, start=1):
+        if read > MAX_LINES_PER_SHEET:
+            raise _sheet_too_long(source_name)
         if _is_blank(values):
             continue
         row = {}
@@ -336,13 +454,11 @@ def _read_csv_file(content: bytes, file_name: str, result: ReadResult, *, guess_
         )
         return
     try:
-        rows = list(_csv_rows(text))
+        _add_rows(sheet, file_name, _csv_rows(text), result)  # streamed: stops at the line limit
     except csv.Error as error:
         result.errors.append(
             RowError(file_name, None, "", _("The CSV file is malformed: %(reason)s.") % {"reason": str(error)})
         )
-        return
-    _add_rows(sheet, file_name, rows, result)
 
 
 def _read_zip_of_csv(archive: zipfile.ZipFile, result: ReadResult) -> None:

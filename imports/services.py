@@ -28,7 +28,7 @@ from imports import checking
 from imports.enums import TARGET_FIELD, BatchStatus, RecordType
 from imports.format import CREATION_ORDER
 from imports.models import ImportBatch, ImportedRecord
-from imports.reading import RowError, read_upload
+from imports.reading import ErrorList, read_upload
 from organisation.models import Post
 from referrals.enums import Status
 from referrals.models import DangerAssessment, Referral, ReferralAddendum, ReferralNumberSequence, ReferralPerson
@@ -49,7 +49,7 @@ class CheckResult:
     sha256: str
 
     @property
-    def errors(self) -> list[RowError]:
+    def errors(self) -> ErrorList:
         return self.plan.errors
 
     @property
@@ -63,7 +63,8 @@ def check_content(*, post: Post, content: bytes, file_name: str) -> CheckResult:
     return CheckResult(plan=plan, sha256=hashlib.sha256(content).hexdigest())
 
 
-def _errors_json(errors: list[RowError]) -> list[dict]:
+def _errors_json(errors: ErrorList) -> list[dict]:
+    """The kept errors (the first 500); their total goes to ``ImportBatch.error_count``."""
     return [error.as_dict() for error in errors]
 
 
@@ -79,6 +80,7 @@ def batch_preview(*, post: Post, by: User, content: bytes, file_name: str) -> Im
         sha256=result.sha256,
         counts=result.counts,
         errors=_errors_json(result.errors),
+        error_count=len(result.errors),
     )
     batch.file.save(file_name, ContentFile(content), save=False)
     batch.save()
@@ -113,7 +115,9 @@ def batch_confirm(*, batch: ImportBatch, by: User, progress: Callable[[str, int]
     content = _read_batch_file(batch)
     result = check_content(post=batch.post, content=content, file_name=batch.file_name)
     if result.errors:
-        ImportBatch.objects.filter(pk=batch.pk).update(counts=result.counts, errors=_errors_json(result.errors))
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            counts=result.counts, errors=_errors_json(result.errors), error_count=len(result.errors)
+        )
         batch.refresh_from_db()
         return batch
     try:
@@ -133,7 +137,7 @@ def batch_confirm(*, batch: ImportBatch, by: User, progress: Callable[[str, int]
             counts[record_type]["created"] = number
     file_name = batch.file.name
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.IMPORTED, imported_at=timezone.now(), counts=counts, errors=[], file=""
+        status=BatchStatus.IMPORTED, imported_at=timezone.now(), counts=counts, errors=[], error_count=0, file=""
     )
     storage = batch.file.storage
     transaction.on_commit(lambda: storage.delete(file_name))  # the content is in the tables now

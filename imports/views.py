@@ -94,7 +94,7 @@ def batch_detail(request, public_id):
         "batch": batch,
         "sheets": _sheet_counts(batch),
         "errors": batch.errors[:ERRORS_SHOWN],
-        "more_errors": max(len(batch.errors) - ERRORS_SHOWN, 0),
+        "more_errors": max(batch.error_count - min(len(batch.errors), ERRORS_SHOWN), 0),
     }
     template = "imports/batch_preview.html" if batch.status == BatchStatus.PREVIEWED else "imports/batch_result.html"
     journal_read(request, batch)

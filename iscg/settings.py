@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "organisation.middleware.ScopeMiddleware",
+    "audit.submission.SubmitOnceMiddleware",  # a create form's one-time token: N identical POSTs, one record
     "audit.middleware.AccessJournalMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,6 +134,7 @@ TEMPLATES = [
                 "accounts.context_processors.security",
                 "referrals.context_processors.referrals_waiting",
             ],
+            "builtins": ["audit.templatetags.submission"],  # {% submission_token %} in every create form
         },
     },
 ]

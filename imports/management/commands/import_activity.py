@@ -49,6 +49,7 @@ class Command(BaseCommand):
         )
         counts = result.counts if result is not None else batch.counts
         errors = [error.as_dict() for error in result.errors] if result is not None else batch.errors
+        error_count = len(result.errors) if result is not None else batch.error_count
         for record_type in CREATION_ORDER:
             if record_type in counts:
                 sheet = counts[record_type]
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         for error in errors:
             self.stderr.write(f"{error['sheet']} l.{error['line'] or '-'} [{error['column']}] {error['message']}")
         if errors:
-            raise CommandError(_("%(count)s errors: nothing was imported.") % {"count": len(errors)})
+            raise CommandError(_("%(count)s errors: nothing was imported.") % {"count": error_count})
         if options["dry_run"]:
             self.stdout.write(self.style.SUCCESS(_("Dry run: the file is valid, nothing was written.")))
         else:
