@@ -5,7 +5,6 @@ import logging
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from background.outbox import queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -116,19 +116,19 @@ def invitation_user(*, token: str) -> User:
     return user
 
 
+@transaction.atomic
 def user_invite(*, user: User, by: User) -> None:
     """E-mail an invitation link (valid 48 h, single use). The message carries no personal data."""
     user.set_unusable_password()
     user.save(update_fields=["password"])
     link = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": invitation_token(user=user)})
     context = {"link": link, "hours": settings.INVITATION_MAX_AGE // 3600}
-    send_mail(
+    queue_email(
+        to=user.email,
         subject=_("Your access to the ISCG service"),
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/invitation.txt", context),
     )
-    logger.info("invitation sent user_id=%s by=%s", user.pk, by.pk)
+    logger.info("invitation queued user_id=%s by=%s", user.pk, by.pk)
 
 
 @transaction.atomic

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "auditlog",
     "audit",
     "privacy",
+    "background",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +246,32 @@ BILAN_CACHE_SECONDS = env.int("BILAN_CACHE_SECONDS", default=300)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ISCG <ne-pas-repondre@iscg.localhost>")
+# Every e-mail goes through the outbox (background/outbox.py): a row written in the same transaction as
+# the change that causes it, sent by the worker, retried with back-off (EMAIL_RETRY_BASE_SECONDS
+# doubling up to an hour) EMAIL_MAX_ATTEMPTS times, then shown to the administrator as failed.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds the worker waits for the mail server
+
+# Task queue (Huey, docs/deploy.md "Worker"): `manage.py run_huey` runs the worker. Its queue is a
+# SQLite file by default (HUEY_SQLITE_PATH: nothing to install, one machine); HUEY_URL=redis://…
+# puts it in Redis, shared by every application server. HUEY_IMMEDIATE runs tasks inside the
+# request instead (the tests; never in production).
+HUEY_URL = env.str("HUEY_URL", default="")
+HUEY_SQLITE_PATH = env.path("HUEY_SQLITE_PATH", default=BASE_DIR / "huey.sqlite3")
+HUEY_WORKERS = env.int("HUEY_WORKERS", default=2)
+_huey_common = {
+    "name": "iscg",
+    "immediate": env.bool("HUEY_IMMEDIATE", default=False),
+    "utc": True,
+    "consumer": {"workers": HUEY_WORKERS, "worker_type": "thread", "periodic": True, "check_worker_health": True},
+}
+if HUEY_URL:
+    HUEY = {**_huey_common, "huey_class": "huey.RedisHuey", "url": HUEY_URL}
+else:
+    HUEY = {**_huey_common, "huey_class": "huey.SqliteHuey", "filename": str(HUEY_SQLITE_PATH)}
+if IS_PRODUCTION and HUEY["immediate"]:
+    raise ImproperlyConfigured("HUEY_IMMEDIATE runs tasks inside requests: never in production.")
 
 # Security. Cookies are Secure outside local development; the local demo is served over plain HTTP.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=IS_PRODUCTION)
@@ -323,5 +351,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "huey": {"level": "INFO"},
     },
 }

@@ -10,6 +10,8 @@ from django.apps import apps as django_apps
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from huey.contrib.djhuey import HUEY
+from huey.storage import MemoryStorage
 
 from tests.accounts.factories import UserFactory
 from tests.casework.factories import FollowUpFactory, InterventionFactory, OrientationFactory
@@ -66,6 +68,21 @@ def sign_in(client: Client, user, *, verified: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+# Tasks run inside the call that queues them (Huey's immediate mode), unless a test asks for the queue.
+HUEY.immediate = True
+
+
+@pytest.fixture
+def huey_queue():
+    """A real, in-memory queue: tasks wait until the test runs the worker (tests/background/worker.py)."""
+    HUEY.immediate = False
+    file_storage = HUEY.storage
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield HUEY
+    HUEY.storage = file_storage
+    HUEY.immediate = True
 
 
 @pytest.fixture(autouse=True)
