@@ -26,3 +26,13 @@ def sweep_outbox() -> None:
 @recorded("sent_emails_purge")
 def purge_sent_emails() -> str:
     return f"deleted {outbox.sent_emails_purge()} sent e-mails older than 30 days"
+
+
+@db_periodic_task(crontab(minute="0", hour="3", day_of_week="0"))
+@recorded("clearsessions")
+def clear_expired_sessions() -> str:
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return f"deleted {deleted} expired sessions"

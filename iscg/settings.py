@@ -49,6 +49,11 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(f"iscg:field-encryption:{SECRET_KEY}".encode()).digest()).decode()
     ]
+# The weekly key-rotation reminder (privacy/tasks.py) tells the administrators when the newest key,
+# put in place on ENCRYPTION_KEY_ROTATED_ON (YYYY-MM-DD), is older than ENCRYPTION_KEY_MAX_AGE_DAYS.
+_key_rotated_on = env.str("ENCRYPTION_KEY_ROTATED_ON", default="")
+ENCRYPTION_KEY_ROTATED_ON = datetime.date.fromisoformat(_key_rotated_on) if _key_rotated_on else None
+ENCRYPTION_KEY_MAX_AGE_DAYS = env.int("ENCRYPTION_KEY_MAX_AGE_DAYS", default=365)
 SEARCH_HASH_KEY = SEARCH_HASH_KEY or hashlib.sha256(f"iscg:search-hash:{SECRET_KEY}".encode()).hexdigest()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
