@@ -247,6 +247,10 @@ MEDIA_URL = "/media/"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://iscg")}
 # Computed bilans are served again for this long (reporting/caching.py); 0 recomputes every time.
 BILAN_CACHE_SECONDS = env.int("BILAN_CACHE_SECONDS", default=300)
+# Bilan PDFs of departments and the nation are prepared by the worker and kept this many hours for
+# their requester (reporting/documents.py).
+BILAN_DOCUMENT_HOURS = env.int("BILAN_DOCUMENT_HOURS", default=24)
+BILAN_PDF_IN_BACKGROUND = env.bool("BILAN_PDF_IN_BACKGROUND", default=True)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -269,7 +273,16 @@ _huey_common = {
     "name": "iscg",
     "immediate": env.bool("HUEY_IMMEDIATE", default=False),
     "utc": True,
-    "consumer": {"workers": HUEY_WORKERS, "worker_type": "thread", "periodic": True, "check_worker_health": True},
+    # An idle consumer polls a SQLite queue at most every second (Redis: a blocking read, no polling).
+    "consumer": {
+        "workers": HUEY_WORKERS,
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+        "initial_delay": 0.1,
+        "backoff": 1.15,
+        "max_delay": 1.0,
+    },
 }
 if HUEY_URL:
     HUEY = {**_huey_common, "huey_class": "huey.RedisHuey", "url": HUEY_URL}

@@ -11,12 +11,13 @@ import time
 from django.conf import settings
 from django.utils import timezone, translation
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from background.runs import recorded
 from organisation.models import Department
 from reporting.bilan import BilanScope, ScopeKind
 from reporting.caching import bilan_keep
+from reporting.documents import bilan_document_prepare, expired_documents_purge
 from reporting.indicators import civil_year
 
 PREPARED_BILAN_SECONDS = 26 * 3600  # until after the next night's run
@@ -46,3 +47,14 @@ def department_bilans_prepare(*, year: int) -> str:
 @recorded("prepare_department_bilans")
 def prepare_department_bilans() -> str:
     return department_bilans_prepare(year=timezone.localdate().year - 1)
+
+
+@db_task()
+def prepare_bilan_document(document_id: int) -> None:
+    bilan_document_prepare(document_id=document_id)
+
+
+@db_periodic_task(crontab(minute="20"))
+@recorded("bilan_documents_purge")
+def purge_expired_documents() -> str:
+    return f"deleted {expired_documents_purge()} expired bilan documents"

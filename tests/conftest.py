@@ -86,6 +86,13 @@ def huey_queue():
 
 
 @pytest.fixture(autouse=True)
+def _bilan_pdfs_in_the_request(settings):
+    """The bilan tests written before the worker read department PDFs from the download's response;
+    tests/background/test_bilan_documents.py switches the worker's preparation (the default) back on."""
+    settings.BILAN_PDF_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

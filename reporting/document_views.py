@@ -1,0 +1,48 @@
+"""The page of a bilan file prepared by the worker (its progress, then the link) and its download."""
+
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from organisation import access
+from organisation.access import Action
+from reporting.documents import STEPS
+from reporting.forms import BilanForm
+from reporting.models import BilanDocument, DocumentStatus
+from reporting.views import FORMATS
+
+REFRESH_SECONDS = 2
+
+
+def _document(request, public_id) -> BilanDocument:
+    """The requester's own document, unexpired; anyone else's (or an expired one) does not exist."""
+    access.require(request.scope, Action.VIEW_BILAN)
+    document = get_object_or_404(
+        BilanDocument.objects.visible_to(request.scope).filter(expires_at__gt=timezone.now()), public_id=public_id
+    )
+    if not BilanForm(QueryDict(document.query), scope=request.scope).is_valid():
+        raise Http404  # the requester no longer reaches this scope: the prepared file goes with it
+    return document
+
+
+def document_detail(request, public_id):
+    document = _document(request, public_id)
+    pending = document.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
+    context = {
+        "document": document,
+        "pending": pending,
+        "step": STEPS.get(document.step, ""),
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+    return render(request, "reporting/bilandocument_detail.html", context)
+
+
+def document_download(request, public_id):
+    document = _document(request, public_id)
+    if document.status != DocumentStatus.READY:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type=FORMATS[document.fmt]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
