@@ -1,8 +1,9 @@
 """The page of a bilan file prepared by the worker (its progress, then the link) and its download."""
 
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organisation import access
 from organisation.access import Action
@@ -10,8 +11,6 @@ from reporting.documents import STEPS
 from reporting.forms import BilanForm
 from reporting.models import BilanDocument, DocumentStatus
 from reporting.views import FORMATS
-
-REFRESH_SECONDS = 2
 
 
 def _document(request, public_id) -> BilanDocument:
@@ -25,14 +24,23 @@ def _document(request, public_id) -> BilanDocument:
     return document
 
 
+def _progress_label(document: BilanDocument) -> str:
+    label = _("The document is being prepared: %(progress)s %%.") % {"progress": document.progress}
+    step = STEPS.get(document.step)
+    return f"{label} {step}." if step else label
+
+
 def document_detail(request, public_id):
+    """The document's page; with ?etat=1, its state as JSON for the page's script."""
     document = _document(request, public_id)
-    pending = document.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
+    if request.GET.get("etat") == "1":
+        return JsonResponse(
+            {"status": document.status, "progress": document.progress, "label": _progress_label(document)}
+        )
     context = {
         "document": document,
-        "pending": pending,
-        "step": STEPS.get(document.step, ""),
-        "refresh_seconds": REFRESH_SECONDS,
+        "pending": document.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING),
+        "progress_label": _progress_label(document),
     }
     return render(request, "reporting/bilandocument_detail.html", context)
 

@@ -81,6 +81,10 @@ def bilan(request):
             query=_query_without_recompute(request),
             cache_minutes=settings.BILAN_CACHE_SECONDS // 60,
             formats=list(FORMATS),
+            # Prepared by the worker (a page with the progress, not a file): no `download` attribute.
+            background_formats=[
+                fmt for fmt in FORMATS if documents.prepared_in_background(scope_kind=result.scope.kind, fmt=fmt)
+            ],
         )
     return render(request, "reporting/bilan_detail.html", context)
 

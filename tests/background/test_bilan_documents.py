@@ -42,7 +42,9 @@ def test_a_coordinator_asks_for_a_department_pdf_sees_its_progress_and_downloads
     waiting = client.get(response.url)
     assert waiting.status_code == 200
     page = waiting.content.decode()
-    assert 'http-equiv="refresh"' in page and "0 %" in page
+    assert "Le document est en préparation : 0 %." in page and "bilan-document-progress.js" in page
+    state = client.get(response.url, {"etat": "1"}).json()
+    assert state == {"status": "queued", "progress": 0, "label": "Le document est en préparation : 0 %."}
     download = reverse("reporting:document_download", kwargs={"public_id": document.public_id})
     assert client.get(download).status_code == 404  # nothing to download yet
 
@@ -50,7 +52,8 @@ def test_a_coordinator_asks_for_a_department_pdf_sees_its_progress_and_downloads
     document.refresh_from_db()
     assert (document.status, document.progress) == (DocumentStatus.READY, 100)
     ready = client.get(response.url).content.decode()
-    assert 'http-equiv="refresh"' not in ready and download in ready
+    assert "bilan-document-progress.js" not in ready and download in ready
+    assert client.get(response.url, {"etat": "1"}).json()["status"] == "ready"
     file = client.get(download)
     assert file.status_code == 200 and file["Content-Type"] == "application/pdf"
     assert file["Content-Disposition"].startswith('attachment; filename="bilan-department-80-')
