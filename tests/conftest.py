@@ -75,8 +75,11 @@ HUEY.immediate = True
 
 
 @pytest.fixture
-def huey_queue():
-    """A real, in-memory queue: tasks wait until the test runs the worker (tests/background/worker.py)."""
+def huey_queue(monkeypatch):
+    """A real, in-memory queue: tasks wait until the test runs the worker (tests/background/worker.py).
+    The worker's closing of database connections between tasks is left out: the test's transaction
+    holds the rows the tasks read."""
+    monkeypatch.setattr("huey.contrib.djhuey.close_old_connections", lambda: None)
     HUEY.immediate = False
     file_storage = HUEY.storage
     HUEY.storage = MemoryStorage(HUEY.name)
