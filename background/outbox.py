@@ -19,7 +19,7 @@ import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -87,7 +87,7 @@ def email_send(*, email_id: int) -> int | None:
         logger.info("outbox: e-mail %s already sent, being sent or not due: nothing to do", email_id)
         return None
     email = OutgoingEmail.objects.get(pk=email_id)
-    message = EmailMessage(
+    message = EmailMultiAlternatives(  # plain text only; the class send_mail uses
         subject=email.subject, body=email.body, to=[email.to], headers={"Message-ID": _message_id(email)}
     )
     try:
