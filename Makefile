@@ -36,10 +36,14 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-## Serve the demo: virtualenv, requirements, SQLite database, demo data, development server.
+## Serve the demo: virtualenv, requirements, SQLite database, demo data, development server, and
+## beside it the worker (e-mails, periodic tasks, long documents; queue in huey.sqlite3). Ctrl-C stops both.
 ## The demo switches the second factor off (a banner says so on every page); production refuses to.
 run: system-run seed
-	DEBUG=$${DEBUG:-true} REQUIRE_2FA=$${REQUIRE_2FA:-false} $(PY) manage.py runserver $(HOST)
+	@export DEBUG=$${DEBUG:-true} REQUIRE_2FA=$${REQUIRE_2FA:-false}; \
+	$(PY) manage.py run_huey & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST)
 
 ## The whole test suite, browser tests included (Chromium is installed first when missing).
 test: system-test install-dev

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -146,7 +145,7 @@ class UserAdmin(BaseUserAdmin):
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
         if not change:
-            transaction.on_commit(lambda: services.user_invite(user=obj, by=request.user))
+            services.user_invite(user=obj, by=request.user)  # the invitation is queued in the admin's transaction
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from background.outbox import queue_email
 from iscg.forms import DsfrBaseForm
 
 
@@ -54,4 +56,15 @@ class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
 
 
 class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
-    pass
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Queue the reset link in the outbox (the worker sends it) instead of sending it in the request."""
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        queue_email(to=to_email, subject=subject, body=loader.render_to_string(email_template_name, context))

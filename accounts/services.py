@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django_otp.util import random_hex
 from accounts.enums import AccountEvent
 from accounts.history import account_event
 from accounts.models import User
+from background.outbox import queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def second_factor_reset(*, user: User, request=None, by: User | None = None) -> 
     _end_other_sessions(user=user, request=request)
     if by is not None and by.pk != user.pk:
         account_event(user=user, by=by, event=AccountEvent.SECOND_FACTOR_RESET)
-        transaction.on_commit(lambda: email_second_factor_reset(user=user))
+        email_second_factor_reset(user=user)
     logger.info("second factor reset user_id=%s by=%s", user.pk, by.pk if by else user.pk)
 
 
@@ -107,17 +107,16 @@ def _end_other_sessions(*, user: User, request=None) -> None:
         update_session_auth_hash(request, user)
 
 
-# ---- E-mails (one function each, sent once the transaction commits) ------------------------------
+# ---- E-mails (one function each, queued in the caller's transaction: background.outbox) --------------
 
 
 def email_second_factor_reset(*, user: User) -> None:
     """Tell a user their second factor was reset by someone else: they enrol again at next sign-in."""
     context = {"site_url": settings.SITE_URL, "login_url": settings.SITE_URL + reverse("accounts:login")}
-    send_mail(
+    queue_email(
+        to=user.email,
         subject=_("Your second factor has been reset"),
-        message=render_to_string("accounts/email/second_factor_reset.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/second_factor_reset.txt", context),
     )
 
 
@@ -129,11 +128,10 @@ def email_password_reset_link(*, user: User) -> None:
         "token": default_token_generator.make_token(user),
     }
     subject = render_to_string("accounts/email/password_reset_subject.txt", context)
-    send_mail(
+    queue_email(
+        to=user.email,
         subject="".join(subject.splitlines()),
-        message=render_to_string("accounts/email/password_reset.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/password_reset.txt", context),
     )
 
 
@@ -147,7 +145,7 @@ def password_reset_link_send(*, user: User, by: User) -> None:
         user_invite(user=user, by=by)
         return
     account_event(user=user, by=by, event=AccountEvent.PASSWORD_RESET_LINK_SENT)
-    transaction.on_commit(lambda: email_password_reset_link(user=user))
+    email_password_reset_link(user=user)
     logger.info("password reset link sent user_id=%s by=%s", user.pk, by.pk)
 
 
@@ -192,6 +190,7 @@ def invitation_user(*, token: str) -> User:
     return user
 
 
+@transaction.atomic
 def user_invite(*, user: User, by: User) -> None:
     """E-mail an invitation link (valid 48 h, single use). The message carries no personal data."""
     user.set_unusable_password()
@@ -199,13 +198,12 @@ def user_invite(*, user: User, by: User) -> None:
     account_event(user=user, by=by, event=AccountEvent.INVITATION_SENT)
     link = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": invitation_token(user=user)})
     context = {"link": link, "hours": settings.INVITATION_MAX_AGE // 3600}
-    send_mail(
+    queue_email(
+        to=user.email,
         subject=_("Your access to the ISCG service"),
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/invitation.txt", context),
     )
-    logger.info("invitation sent user_id=%s by=%s", user.pk, by.pk)
+    logger.info("invitation queued user_id=%s by=%s", user.pk, by.pk)
 
 
 @transaction.atomic

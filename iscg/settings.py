@@ -49,6 +49,11 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(f"iscg:field-encryption:{SECRET_KEY}".encode()).digest()).decode()
     ]
+# The weekly key-rotation reminder (privacy/tasks.py) tells the administrators when the newest key,
+# put in place on ENCRYPTION_KEY_ROTATED_ON (YYYY-MM-DD), is older than ENCRYPTION_KEY_MAX_AGE_DAYS.
+_key_rotated_on = env.str("ENCRYPTION_KEY_ROTATED_ON", default="")
+ENCRYPTION_KEY_ROTATED_ON = datetime.date.fromisoformat(_key_rotated_on) if _key_rotated_on else None
+ENCRYPTION_KEY_MAX_AGE_DAYS = env.int("ENCRYPTION_KEY_MAX_AGE_DAYS", default=365)
 SEARCH_HASH_KEY = SEARCH_HASH_KEY or hashlib.sha256(f"iscg:search-hash:{SECRET_KEY}".encode()).hexdigest()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
@@ -87,6 +92,8 @@ INSTALLED_APPS = [
     "auditlog",
     "audit",
     "privacy",
+    "background",
+    "huey.contrib.djhuey",
 ]
 # Demo and benchmark data never reach production: their apps (and commands) exist only elsewhere.
 if not IS_PRODUCTION:
@@ -255,10 +262,49 @@ MEDIA_URL = "/media/"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://iscg")}
 # Computed bilans are served again for this long (reporting/caching.py); 0 recomputes every time.
 BILAN_CACHE_SECONDS = env.int("BILAN_CACHE_SECONDS", default=300)
+# Bilan PDFs of departments and the nation are prepared by the worker and kept this many hours for
+# their requester (reporting/documents.py).
+BILAN_DOCUMENT_HOURS = env.int("BILAN_DOCUMENT_HOURS", default=24)
+BILAN_PDF_IN_BACKGROUND = env.bool("BILAN_PDF_IN_BACKGROUND", default=True)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ISCG <ne-pas-repondre@iscg.localhost>")
+# Every e-mail goes through the outbox (background/outbox.py): a row written in the same transaction as
+# the change that causes it, sent by the worker, retried with back-off (EMAIL_RETRY_BASE_SECONDS
+# doubling up to an hour) EMAIL_MAX_ATTEMPTS times, then shown to the administrator as failed.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=30)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds the worker waits for the mail server
+
+# Task queue (Huey, docs/deploy.md "Worker"): `manage.py run_huey` runs the worker. Its queue is a
+# SQLite file by default (HUEY_SQLITE_PATH: nothing to install, one machine); HUEY_URL=redis://…
+# puts it in Redis, shared by every application server. HUEY_IMMEDIATE runs tasks inside the
+# request instead (the tests; never in production).
+HUEY_URL = env.str("HUEY_URL", default="")
+HUEY_SQLITE_PATH = env.path("HUEY_SQLITE_PATH", default=BASE_DIR / "huey.sqlite3")
+HUEY_WORKERS = env.int("HUEY_WORKERS", default=2)
+_huey_common = {
+    "name": "iscg",
+    "immediate": env.bool("HUEY_IMMEDIATE", default=False),
+    "utc": True,
+    # An idle consumer polls a SQLite queue at most every second (Redis: a blocking read, no polling).
+    "consumer": {
+        "workers": HUEY_WORKERS,
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+        "initial_delay": 0.1,
+        "backoff": 1.15,
+        "max_delay": 1.0,
+    },
+}
+if HUEY_URL:
+    HUEY = {**_huey_common, "huey_class": "huey.RedisHuey", "url": HUEY_URL}
+else:
+    HUEY = {**_huey_common, "huey_class": "huey.SqliteHuey", "filename": str(HUEY_SQLITE_PATH)}
+if IS_PRODUCTION and HUEY["immediate"]:
+    raise ImproperlyConfigured("HUEY_IMMEDIATE runs tasks inside requests: never in production.")
 
 # Security. Cookies are Secure outside local development; the local demo is served over plain HTTP.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=IS_PRODUCTION)
@@ -338,5 +384,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "huey": {"level": "INFO"},
     },
 }

@@ -72,7 +72,7 @@ def staff_create(
         user.units.set(units)
     elif role == Role.ISCG and post is not None:
         PostAssignment.objects.create(post=post, user=user, starts_on=starts_on or timezone.localdate())
-    transaction.on_commit(lambda: account_services.user_invite(user=user, by=by))
+    account_services.user_invite(user=user, by=by)  # queued in this transaction (background.outbox)
     return user
 
 

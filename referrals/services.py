@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
+from background.outbox import queue_email
 from organisation.enums import Force
 from organisation.models import PostAssignment, Unit
 from referrals.danger import evaluate_danger
@@ -169,7 +169,7 @@ def referral_file(
         )
     logger.info("Referral %s filed for unit %s", referral.number, unit.pk)
     if notify:
-        transaction.on_commit(lambda: referral_notify_new(referral=referral))
+        referral_notify_new(referral=referral)
     return referral, True
 
 
@@ -277,7 +277,7 @@ def referral_add_information(*, referral: Referral, by: User, text: str) -> Refe
         raise TransitionError(_("This referral was withdrawn: information can no longer be added to it."))
     addendum = ReferralAddendum.objects.create(referral=referral, author=by, text=text)
     logger.info("Referral %s: information added", referral.number)
-    transaction.on_commit(lambda: referral_notify_new(referral=referral, update=True))
+    referral_notify_new(referral=referral, update=True)
     return addendum
 
 
@@ -297,7 +297,8 @@ def iscg_recipients(*, unit: Unit) -> list[str]:
 
 def referral_notify_new(*, referral: Referral, update: bool = False) -> int:
     """Tell the post's ISCG a referral arrived (or received new information), without any personal data:
-    number, urgency, link. An ISCG who recorded the referral themselves is not told about it."""
+    number, urgency, link. An ISCG who recorded the referral themselves is not told about it. The
+    messages are queued in the caller's transaction (background.outbox) and sent by the worker."""
     recipients = [email for email in iscg_recipients(unit=referral.unit) if email != referral.author.email]
     if not recipients:
         logger.warning("Referral %s: no ISCG to notify for unit %s", referral.number, referral.unit_id)
@@ -316,4 +317,4 @@ def referral_notify_new(*, referral: Referral, update: bool = False) -> int:
         "Sign in to read it: %(link)s\n\n"
         "This message carries no personal data on purpose. Do not forward it."
     ) % {**context, "intro": intro}
-    return send_mail(subject, body, None, recipients)
+    return len(queue_email(to=recipients, subject=subject, body=body))

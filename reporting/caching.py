@@ -49,6 +49,14 @@ def bilan_for(*, scope: BilanScope, period: Period, include_cofinancing: bool, f
     return bilan
 
 
+def bilan_keep(*, scope: BilanScope, period: Period, include_cofinancing: bool, seconds: int) -> Bilan:
+    """Compute a bilan now and keep it ``seconds`` (the worker's nightly preparation of last year's
+    department bilans, reporting/tasks.py): the pages then open it from the cache."""
+    bilan = compute_bilan(scope=scope, period=period, include_cofinancing=include_cofinancing)
+    cache.set(_key(scope, period, include_cofinancing=include_cofinancing), bilan, seconds)
+    return bilan
+
+
 def pdf_for(bilan: Bilan) -> bytes:
     """The PDF of a bilan (as masked for the viewer): rendered once per computed bilan and masking
     threshold while the figures are kept, since rendering costs seconds of CPU (docs/benchmarks.md)."""

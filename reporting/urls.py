@@ -1,12 +1,14 @@
 from django.urls import path
 
-from reporting import views
+from reporting import document_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", views.bilan, name="bilan"),
     path("telecharger.<str:fmt>", views.bilan_export, name="bilan_export"),
+    path("documents/<uuid:public_id>/", document_views.document_detail, name="document_detail"),
+    path("documents/<uuid:public_id>/telecharger", document_views.document_download, name="document_download"),
     path(
         "cofinancement/convention/<uuid:public_id>.<str:fmt>",
         views.convention_summary_export,

@@ -16,7 +16,7 @@ from conventions.summaries import convention_summary, department_summary
 from organisation import access
 from organisation.access import Action
 from organisation.models import Department
-from reporting import charts, exports, services
+from reporting import charts, documents, exports, services
 from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
 from reporting.caching import bilan_for, pdf_for
 from reporting.forms import BilanForm
@@ -81,6 +81,10 @@ def bilan(request):
             query=_query_without_recompute(request),
             cache_minutes=settings.BILAN_CACHE_SECONDS // 60,
             formats=list(FORMATS),
+            # Prepared by the worker (a page with the progress, not a file): no `download` attribute.
+            background_formats=[
+                fmt for fmt in FORMATS if documents.prepared_in_background(scope_kind=result.scope.kind, fmt=fmt)
+            ],
         )
     return render(request, "reporting/bilan_detail.html", context)
 
@@ -94,6 +98,12 @@ def _query_without_recompute(request) -> str:
 def bilan_export(request, fmt):
     if fmt not in FORMATS:
         raise Http404
+    access.require(request.scope, Action.VIEW_BILAN)
+    form = BilanForm(request.GET, scope=request.scope)
+    if form.is_valid() and documents.prepared_in_background(scope_kind=form.bilan_scope().kind, fmt=fmt):
+        # Seconds of work: the worker prepares the file, the next page shows its progress.
+        document = documents.bilan_document_request(by=request.user, query=_query_without_recompute(request), fmt=fmt)
+        return redirect("reporting:document_detail", public_id=document.public_id)
     _form, result = _bilan_from_request(request)
     if result is None:
         messages.error(request, _("Correct the scope or the period of the bilan before downloading it."))
@@ -108,10 +118,10 @@ def bilan_export(request, fmt):
         case "json":
             content = json.dumps(exports.bilan_json(result), ensure_ascii=False, indent=2)
     services.bilan_export_logged(bilan=result, fmt=fmt, by=request.user)
-    return _attachment(content, fmt, _filename(result, fmt))
+    return _attachment(content, fmt, export_filename(result, fmt))
 
 
-def _filename(result, fmt) -> str:
+def export_filename(result, fmt) -> str:
     key = result.scope.key[:8]  # a department code, "national", or the start of a post or unit's public id
     masked = "-diffusion" if result.is_masked else ""
     return f"bilan-{result.scope.kind}-{key}-{result.period.start:%Y%m%d}-{result.period.end:%Y%m%d}{masked}.{fmt}"

@@ -11,6 +11,8 @@ from django.apps import apps as django_apps
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from huey.contrib.djhuey import HUEY
+from huey.storage import MemoryStorage
 from hypothesis import settings as hypothesis_settings
 
 from tests.accounts.factories import UserFactory
@@ -75,6 +77,31 @@ def sign_in(client: Client, user, *, verified: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+# Tasks run inside the call that queues them (Huey's immediate mode), unless a test asks for the queue.
+HUEY.immediate = True
+
+
+@pytest.fixture
+def huey_queue(monkeypatch):
+    """A real, in-memory queue: tasks wait until the test runs the worker (tests/background/worker.py).
+    The worker's closing of database connections between tasks is left out: the test's transaction
+    holds the rows the tasks read."""
+    monkeypatch.setattr("huey.contrib.djhuey.close_old_connections", lambda: None)
+    HUEY.immediate = False
+    file_storage = HUEY.storage
+    HUEY.storage = MemoryStorage(HUEY.name)
+    yield HUEY
+    HUEY.storage = file_storage
+    HUEY.immediate = True
+
+
+@pytest.fixture(autouse=True)
+def _bilan_pdfs_in_the_request(settings):
+    """The bilan tests written before the worker read department PDFs from the download's response;
+    tests/background/test_bilan_documents.py switches the worker's preparation (the default) back on."""
+    settings.BILAN_PDF_IN_BACKGROUND = False
 
 
 @pytest.fixture(autouse=True)

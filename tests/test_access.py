@@ -84,6 +84,9 @@ MATRIX = [
     # Reporting: bilans are aggregates (each role's default scope without a query string); funders get them masked.
     ("reporting:bilan", {}, expect(iscg_a=200, coordinator_a=200, funder_a=200, iscg_b=200, coordinator_b=200, funder_b=200, admin=200)),
     ("reporting:bilan_export", {"fmt": "=json"}, expect(iscg_a=200, coordinator_a=200, funder_a=200, iscg_b=200, coordinator_b=200, funder_b=200, admin=200)),
+    # Bilan PDFs prepared by the worker: their requester's only (tests/security/test_background_documents.py); an unknown id here.
+    ("reporting:document_detail", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect()),
+    ("reporting:document_download", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect()),
     ("reporting:convention_summary_export", {"public_id": "a.convention.public_id", "fmt": "=xlsx"}, expect(coordinator_a=200, funder_a=200, admin=200)),
     ("reporting:department_summary_export", {"code": "a.department.code", "fmt": "=xlsx"}, expect(coordinator_a=200, funder_a=200, admin=200)),
     ("reporting:committee_bilan_generate", {"public_id": "a.convention.public_id", "committee_id": "a.committee.public_id"}, expect(coordinator_a=405, admin=405, funder_a=403)),  # POST only

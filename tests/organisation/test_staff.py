@@ -131,10 +131,11 @@ def test_coordinator_cannot_deactivate_themselves(world, client_for):
     assert world.a.coordinator.is_active
 
 
-def test_new_invitation_link_replaces_the_old_one(world, client_for):
+def test_new_invitation_link_replaces_the_old_one(world, client_for, django_capture_on_commit_callbacks):
     client = client_for("coordinator_a")
-    client.post(action_url(world.a.officer, "invite"))
-    client.post(action_url(world.a.officer, "invite"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(action_url(world.a.officer, "invite"))
+        client.post(action_url(world.a.officer, "invite"))
     first, second = (re.search(r"/invitation/\S+", m.body).group(0) for m in mail.outbox[-2:])
     assert Client().get(first).status_code == 400
     assert Client().get(second).status_code == 200

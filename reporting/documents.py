@@ -1,0 +1,116 @@
+"""Long bilan files prepared by the worker, with their progress (issue 19).
+
+A PDF of a department or national bilan costs seconds (figures, then rendering): the download link
+creates a BilanDocument and the worker prepares it. The worker computes the bilan again from the
+request's validated query with the requester's scope as it is then (organisation.access.build_scope),
+so the same access and masking rules apply; the stored file is served to its requester only, and
+deleted when it expires (BILAN_DOCUMENT_HOURS)."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisation import access
+from reporting.bilan import ScopeKind
+from reporting.models import BilanDocument, DocumentStatus
+
+logger = logging.getLogger(__name__)
+
+BACKGROUND_SCOPES = (ScopeKind.DEPARTMENT, ScopeKind.NATIONAL)
+BACKGROUND_FORMATS = ("pdf",)
+STEPS = {
+    "figures": _("Computing the figures"),
+    "layout": _("Laying out the document"),
+    "storing": _("Storing the file"),
+}
+
+
+def prepared_in_background(*, scope_kind: str, fmt: str) -> bool:
+    """Files whose preparation takes about a second or more: PDFs of department and national bilans
+    (unless BILAN_PDF_IN_BACKGROUND is off: then every file is made in the request, as before)."""
+    return settings.BILAN_PDF_IN_BACKGROUND and fmt in BACKGROUND_FORMATS and scope_kind in BACKGROUND_SCOPES
+
+
+@transaction.atomic
+def bilan_document_request(*, by, query: str, fmt: str) -> BilanDocument:
+    document = BilanDocument.objects.create(
+        requested_by=by,
+        query=query,
+        fmt=fmt,
+        expires_at=timezone.now() + timezone.timedelta(hours=settings.BILAN_DOCUMENT_HOURS),
+    )
+
+    def enqueue():
+        from reporting.tasks import prepare_bilan_document
+
+        prepare_bilan_document(document.pk)
+
+    transaction.on_commit(enqueue, robust=True)
+    return document
+
+
+def _progress(document: BilanDocument, progress: int, step: str, **fields) -> None:
+    BilanDocument.objects.filter(pk=document.pk).update(progress=progress, step=step, **fields)
+
+
+def bilan_document_prepare(*, document_id: int) -> None:
+    """The worker's part: figures, masking, rendering, storing; progress written at each step."""
+    from reporting import exports, services, views
+    from reporting.caching import bilan_for, pdf_for
+    from reporting.forms import BilanForm
+    from reporting.masking import mask_bilan
+
+    claimed = BilanDocument.objects.filter(pk=document_id, status=DocumentStatus.QUEUED).update(
+        status=DocumentStatus.RUNNING, progress=5, step="figures"
+    )
+    if not claimed:
+        return  # prepared already (a task run twice) or failed
+    document = BilanDocument.objects.select_related("requested_by").get(pk=document_id)
+    started = time.monotonic()
+    try:
+        scope = access.build_scope(document.requested_by)
+        access.require(scope, access.Action.VIEW_BILAN)
+        form = BilanForm(QueryDict(document.query), scope=scope)
+        if not form.is_valid():
+            raise PermissionError("the query is no longer valid for the requester")
+        bilan = bilan_for(
+            scope=form.bilan_scope(),
+            period=form.period,
+            include_cofinancing=access.can(scope, access.Action.VIEW_COFINANCING_FIGURES),
+        )
+        if form.masking_threshold is not None:
+            bilan = mask_bilan(bilan, threshold=form.masking_threshold)
+        _progress(document, 60, "layout")
+        content = pdf_for(bilan) if document.fmt == "pdf" else exports.bilan_xlsx(bilan)
+        _progress(document, 90, "storing")
+        filename = views.export_filename(bilan, document.fmt)
+        document.file.save(f"{document.public_id}.{document.fmt}", ContentFile(content), save=False)
+        BilanDocument.objects.filter(pk=document.pk).update(
+            file=document.file.name,
+            filename=filename,
+            status=DocumentStatus.READY,
+            progress=100,
+            step="",
+            finished_at=timezone.now(),
+        )
+        services.bilan_export_logged(bilan=bilan, fmt=document.fmt, by=document.requested_by)
+        logger.info("bilan document %s ready in %.1f s", document.pk, time.monotonic() - started)
+    except Exception:
+        _progress(document, 0, "", status=DocumentStatus.FAILED, finished_at=timezone.now())
+        logger.exception("bilan document %s failed", document.pk)
+
+
+def expired_documents_purge() -> int:
+    """Delete the files (and rows) of prepared documents past their expiry."""
+    expired = list(BilanDocument.objects.filter(expires_at__lt=timezone.now()))
+    for document in expired:
+        if document.file:
+            document.file.storage.delete(document.file.name)
+    BilanDocument.objects.filter(pk__in=[d.pk for d in expired]).delete()
+    return len(expired)
