@@ -304,7 +304,13 @@ def followup_open_from_referral(request, public_id):
                 request, _("Referral %(number)s is taken up in this follow-up.") % {"number": referral.number}
             )
             return redirect(followup)
-    context = {"referral": referral, "persons": persons, "form": form, "linked": linked}
+    context = {
+        "referral": referral,
+        "persons": persons,
+        "form": form,
+        "linked": linked,
+        "candidates_count": len(form.fields["existing_person"].queryset),
+    }
     return render(request, "casework/followup_open_from_referral.html", context)
 
 
@@ -316,6 +322,7 @@ def followup_detail(request, public_id):
         "members": members,
         "timeline": followup_timeline(followup),
         "next_intervention": next_planned(followup),
+        "has_interventions": followup.interventions.exists(),
         "close_form": FollowUpCloseForm(),
         "access_entries": followup_consultations(followup),
         "history": followup_history(followup),
@@ -351,7 +358,8 @@ def followup_update(request, public_id):
 
 def followup_close(request, public_id):
     followup = _get_followup(request, public_id, manage=True)
-    form = FollowUpCloseForm(request.POST or None)
+    planned = list(followup.interventions.planned().order_by("starts_at", "pk"))
+    form = FollowUpCloseForm(request.POST or None, planned_count=len(planned))
     if request.method == "POST" and form.is_valid():
         try:
             services.followup_close(
@@ -359,13 +367,15 @@ def followup_close(request, public_id):
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 closed_on=form.cleaned_data["closed_on"],
+                planned=form.cleaned_data.get("planned"),
             )
         except services.TransitionError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The follow-up is closed."))
             return redirect(followup)
-    return render(request, "casework/followup_close.html", {"form": form, "followup": followup})
+    context = {"form": form, "followup": followup, "planned": planned}
+    return render(request, "casework/followup_close.html", context)
 
 
 def followup_reopen(request, public_id):
@@ -528,12 +538,14 @@ def _my_planned(request):
 def agenda(request):
     """My planned interventions, day by day, for the next eight weeks; and those left to update."""
     _require_casework(request)
+    now = timezone.now()
     today_start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
     planned = _my_planned(request)
     upcoming = planned.filter(
-        starts_at__gte=today_start, starts_at__lt=today_start + datetime.timedelta(days=AGENDA_DAYS)
+        starts_at__gte=now, starts_at__lt=today_start + datetime.timedelta(days=AGENDA_DAYS)
     ).with_agenda_data()
-    overdue = planned.filter(starts_at__lt=today_start).with_agenda_data()
+    # Flagged until marked held, not honoured or cancelled: every planned appointment whose time has passed.
+    overdue = planned.filter(starts_at__lt=now).with_agenda_data()
     return render(request, "casework/agenda.html", {"upcoming": upcoming, "overdue": overdue, "days": AGENDA_DAYS})
 
 

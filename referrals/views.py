@@ -13,7 +13,7 @@ from organisation import access
 from organisation.access import Action
 from organisation.models import Post
 from referrals import services
-from referrals.enums import FilledBy, Status, can_transition
+from referrals.enums import OPEN_STATUSES, FilledBy, Status, can_transition
 from referrals.filters import ReferralFilter
 from referrals.forms import AddendumForm, CloseForm, DangerGridForm, ReferralForm, person_formset
 from referrals.models import GridVersion, Referral
@@ -168,7 +168,13 @@ def queue(request):
     totals = scoped.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in Status.values})
     counts = [(Status(status), totals[status]) for status in Status.values]
     posts = Post.objects.visible_to(request.scope).with_list_data() if request.scope.role == Role.ISCG else None
-    context = {"filter": referral_filter, "page": page, "counts": counts, "posts": posts}
+    context = {
+        "filter": referral_filter,
+        "page": page,
+        "counts": counts,
+        "posts": posts,
+        "open_statuses": OPEN_STATUSES,
+    }
     return render(request, "referrals/referral_queue.html", context)
 
 
@@ -186,7 +192,7 @@ def detail(request, public_id):
         "assessments": assessments,
         "close_form": CloseForm(),
         "can_receive": can_transition(referral.status, Status.RECEIVED),
-        "can_take_up": can_transition(referral.status, Status.TAKEN_UP),
+        "can_take_up": can_take_up(referral),
         "can_close": can_transition(referral.status, Status.CLOSED),
     }
     journal_read(request, referral)
@@ -235,13 +241,20 @@ def receive(request, public_id):
     )
 
 
+def can_take_up(referral: Referral) -> bool:
+    """Still to decide, or taken up before follow-ups existed and never linked to one."""
+    if referral.status in OPEN_STATUSES:
+        return True
+    return referral.status == Status.TAKEN_UP and not referral.followups.exists()
+
+
 def take_up(request, public_id):
-    return _transition(
-        request,
-        public_id,
-        lambda referral: services.referral_take_up(referral=referral, by=request.user),
-        _("Referral %(number)s taken up."),
-    )
+    """Taking up opens (or joins) a follow-up: the casework page does both, so that a referral is never
+    taken up without one. A POST here (an old bookmark or form) is sent there."""
+    referral = _get_referral(request, public_id, Action.TRIAGE_REFERRAL)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return redirect("casework:followup_open_from_referral", public_id=referral.public_id)
 
 
 def close(request, public_id):
