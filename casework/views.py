@@ -19,7 +19,14 @@ from audit.history import followup_history
 from audit.services import followup_consultations, journal_export, journal_read
 from casework import services
 from casework.agenda import agenda_ics_body
-from casework.filters import DepartmentFollowUpFilter, FollowUpFilter
+from casework.filters import (
+    NO_CONTACT,
+    ORIENTATION_PENDING,
+    DepartmentFollowUpFilter,
+    FollowUpFilter,
+    with_pending_orientation,
+    without_contact,
+)
 from casework.forms import (
     AssessmentForm,
     FollowUpCloseForm,
@@ -39,6 +46,7 @@ from casework.normalise import normalise_phone, normalise_text, phone_key
 from casework.timeline import followup_timeline, next_planned
 from organisation import access
 from organisation.access import Action
+from organisation.models import Post
 from referrals.models import Referral
 
 PAGE_SIZE = 25
@@ -234,6 +242,34 @@ def person_merge(request, public_id):
 
 
 # ---- Follow-ups ---------------------------------------------------------------------------------
+
+
+HOME_REFERRALS = 10
+
+
+def home(request):
+    """The ISCG's home page: what waits for them today, each number linking to the list behind it."""
+    _require_casework(request)
+    access.require(request.scope, Action.TRIAGE_REFERRAL)
+    now = timezone.now()
+    today_start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    waiting = Referral.objects.visible_to(request.scope).waiting().select_related("unit").order_by("referred_at", "pk")
+    planned = _my_planned(request)
+    followups = FollowUp.objects.content_visible_to(request.scope).open()
+    context = {
+        "waiting_count": waiting.count(),
+        "waiting": list(waiting[:HOME_REFERRALS]),
+        "today": planned.filter(
+            starts_at__gte=today_start, starts_at__lt=today_start + datetime.timedelta(days=1)
+        ).with_agenda_data(),
+        "overdue_count": planned.filter(starts_at__lt=now).count(),
+        "no_contact_count": without_contact(followups).count(),
+        "orientation_pending_count": with_pending_orientation(followups).count(),
+        "no_contact": NO_CONTACT,
+        "orientation_pending": ORIENTATION_PENDING,
+        "posts": Post.objects.visible_to(request.scope).with_list_data(),
+    }
+    return render(request, "casework/home.html", context)
 
 
 def followup_list(request):

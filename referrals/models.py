@@ -531,3 +531,19 @@ class DangerAnswer(models.Model):
 
     def __str__(self):
         return f"{self.item_id}: {self.answer}"
+
+
+class PoliceHomeVisit(models.Model):
+    """When an officer last opened their home page: it lists their referrals whose status changed since."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(_("seen at"))
+
+    class Meta:
+        verbose_name = _("home page visit")
+        verbose_name_plural = _("home page visits")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.seen_at:%Y-%m-%d %H:%M}"

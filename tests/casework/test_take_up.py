@@ -195,3 +195,10 @@ def test_the_queue_tells_no_grid_from_a_grid_without_danger(world, client_for):
     assert rows[danger.pk].has_danger
     content = client_for("iscg_a").get(reverse("referrals:queue")).content.decode()
     assert "Pas de grille" in content and "Non caractérisé" in content and "Danger caractérisé" in content
+
+
+def test_the_referral_page_puts_the_decision_heading_first_and_names_the_persons_once(world, client_for):
+    content = client_for("iscg_a").get(world.a.referral.get_absolute_url()).content.decode()
+    main = content.split('id="content"')[1]
+    assert main.index("Décision") < main.index("Prendre en charge") < main.index("Marquer comme reçue")
+    assert main.count("Personnes concernées") == 1

@@ -361,8 +361,8 @@ def test_the_coordinator_sees_the_departments_referrals_without_their_content(wo
 
 
 def test_each_role_lands_on_its_referral_page(world, client_for):
-    assert client_for("officer_a").get(reverse("home")).url == reverse("referrals:unit_list")
-    assert client_for("iscg_a").get(reverse("home")).url == reverse("referrals:queue")
+    assert client_for("officer_a").get(reverse("home")).url == reverse("referrals:home")
+    assert client_for("iscg_a").get(reverse("home")).url == reverse("casework:home")
 
 
 # ---- Query counts -------------------------------------------------------------------------------
