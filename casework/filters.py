@@ -2,12 +2,12 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.enums import OUTCOME_STATUSES, FollowUpRole, InterventionStatus
-from casework.models import FollowUp, Intervention, Orientation
+from casework.models import FollowUp
 from casework.normalise import normalise_text
 from iscg.forms import DsfrBaseForm
 from organisation.models import Post
@@ -28,19 +28,20 @@ ATTENTION_CHOICES = [
 def without_contact(queryset):
     """Follow-ups opened 30 days ago or more with no intervention held in the last 30 days."""
     since = timezone.now() - datetime.timedelta(days=ATTENTION_DAYS)
-    held = Intervention.objects.filter(followup=OuterRef("pk"), status=InterventionStatus.DONE, starts_at__gte=since)
-    return queryset.filter(opened_on__lte=timezone.localdate() - datetime.timedelta(days=ATTENTION_DAYS)).filter(
-        ~Exists(held)
+    recent_held = Q(interventions__status=InterventionStatus.DONE, interventions__starts_at__gte=since)
+    return (
+        queryset.filter(opened_on__lte=timezone.localdate() - datetime.timedelta(days=ATTENTION_DAYS))
+        .alias(recent_held=Count("interventions", filter=recent_held))
+        .filter(recent_held=0)
     )
 
 
 def with_pending_orientation(queryset):
     """Follow-ups with an orientation made 30 days ago or more and still without an outcome."""
     before = timezone.localdate() - datetime.timedelta(days=ATTENTION_DAYS)
-    pending = Orientation.objects.filter(followup=OuterRef("pk"), oriented_on__lte=before).exclude(
-        status__in=OUTCOME_STATUSES
-    )
-    return queryset.filter(Exists(pending))
+    pending = Q(orientations__oriented_on__lte=before) & ~Q(orientations__status__in=OUTCOME_STATUSES)
+    pending_count = Count("orientations", filter=pending)
+    return queryset.alias(pending_orientations=pending_count).filter(pending_orientations__gt=0)
 
 
 ATTENTION_FILTERS = {NO_CONTACT: without_contact, ORIENTATION_PENDING: with_pending_orientation}
