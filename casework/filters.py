@@ -1,9 +1,12 @@
+import datetime
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.enums import FollowUpRole
+from casework.enums import OUTCOME_STATUSES, FollowUpRole, InterventionStatus
 from casework.models import FollowUp
 from casework.normalise import normalise_text
 from iscg.forms import DsfrBaseForm
@@ -12,6 +15,36 @@ from referrals.forms import DateInput
 from referrals.models import Problem
 
 OPEN, CLOSED, ALL = "open", "closed", "all"
+
+# Follow-ups that need attention (the ISCG home page counts them and links to the list filtered so).
+ATTENTION_DAYS = 30
+NO_CONTACT, ORIENTATION_PENDING = "sans-contact", "orientation-sans-suite"
+ATTENTION_CHOICES = [
+    (NO_CONTACT, _("No contact for 30 days")),
+    (ORIENTATION_PENDING, _("Orientation without outcome after 30 days")),
+]
+
+
+def without_contact(queryset):
+    """Follow-ups opened 30 days ago or more with no intervention held in the last 30 days."""
+    since = timezone.now() - datetime.timedelta(days=ATTENTION_DAYS)
+    recent_held = Q(interventions__status=InterventionStatus.DONE, interventions__starts_at__gte=since)
+    return (
+        queryset.filter(opened_on__lte=timezone.localdate() - datetime.timedelta(days=ATTENTION_DAYS))
+        .alias(recent_held=Count("interventions", filter=recent_held))
+        .filter(recent_held=0)
+    )
+
+
+def with_pending_orientation(queryset):
+    """Follow-ups with an orientation made 30 days ago or more and still without an outcome."""
+    before = timezone.localdate() - datetime.timedelta(days=ATTENTION_DAYS)
+    pending = Q(orientations__oriented_on__lte=before) & ~Q(orientations__status__in=OUTCOME_STATUSES)
+    pending_count = Count("orientations", filter=pending)
+    return queryset.alias(pending_orientations=pending_count).filter(pending_orientations__gt=0)
+
+
+ATTENTION_FILTERS = {NO_CONTACT: without_contact, ORIENTATION_PENDING: with_pending_orientation}
 STATE_CHOICES = [(OPEN, _("Open")), (CLOSED, _("Closed"))]
 ISCG_STATE_CHOICES = [(CLOSED, _("Closed")), (ALL, _("All"))]
 
@@ -39,10 +72,13 @@ class FollowUpFilter(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(
         label=_("Only the follow-ups I am in charge of"), method="filter_mine", widget=forms.CheckboxInput
     )
+    attention = django_filters.ChoiceFilter(
+        label=_("Needing attention"), choices=ATTENTION_CHOICES, empty_label=_("All"), method="filter_attention"
+    )
 
     class Meta:
         model = FollowUp
-        fields = ["q", "state", "post", "problems", "person_role", "mine"]
+        fields = ["q", "state", "post", "problems", "person_role", "mine", "attention"]
         form = DsfrBaseForm
 
     def search(self, queryset, name, value):
@@ -62,6 +98,9 @@ class FollowUpFilter(django_filters.FilterSet):
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(assigned_to=self.request.user) if value else queryset
+
+    def filter_attention(self, queryset, name, value):
+        return ATTENTION_FILTERS[value](queryset)
 
 
 class DepartmentFollowUpFilter(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineRadioSelect
 
@@ -171,12 +172,35 @@ class FollowUpForm(VersionedForm, forms.ModelForm):
 class FollowUpCloseForm(DsfrBaseForm):
     reason = forms.ChoiceField(label=_("Closing reason"), choices=ClosingReason.choices, widget=forms.RadioSelect)
     closed_on = forms.DateField(label=_("Closed on"), widget=DateInput, initial=timezone.localdate)
+    planned = forms.ChoiceField(
+        label=_("Planned appointments of this follow-up"),
+        choices=[
+            ("cancel", _("Cancel them")),
+            ("keep", _("Keep them in my agenda")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, planned_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not planned_count:
+            del self.fields["planned"]
 
     def clean_closed_on(self):
         closed_on = self.cleaned_data["closed_on"]
         if closed_on > timezone.localdate():
             raise forms.ValidationError(_("A follow-up cannot be closed in the future."))
         return closed_on
+
+
+def _candidate_label(person: Person) -> str:
+    """A possible match of a referral's person: enough to recognise them, nothing of the casework."""
+    parts = [person.display_name]
+    if person.birth_date:
+        parts.append(_("born on %(date)s") % {"date": date_format(person.birth_date, "SHORT_DATE_FORMAT")})
+    if person.safe_phone:
+        parts.append(person.safe_phone)
+    return " — ".join(parts)
 
 
 class OpenFromReferralForm(DsfrBaseForm):
@@ -204,6 +228,11 @@ class OpenFromReferralForm(DsfrBaseForm):
         if victims:
             self.fields["referral_person"].initial = victims[0].pk
         self.fields["existing_person"].queryset = candidates
+        if candidates.exists():
+            self.fields["existing_person"].widget = forms.RadioSelect()
+            self.fields["existing_person"].label_from_instance = _candidate_label
+        else:
+            self.fields["existing_person"].widget = forms.HiddenInput()
         posts = Post.objects.visible_to(scope).filter(units=referral.unit).order_by("name").distinct()
         self.fields["post"].queryset = posts
         if len(posts) <= 1:

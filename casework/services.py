@@ -330,7 +330,46 @@ def followup_open_from_referral(
             post=post, person=person, by=by, person_role=person_role, opened_on=timezone.localdate()
         )
     followup_link_referral(followup=followup, referral=referral, by=by)
+    _add_referral_household(followup=followup, referral=referral, main=referral_person, by=by)
     return followup
+
+
+# Referral persons who join the household of the follow-up opened from the referral. The accused and
+# the witnesses do not: the household is the people the ISCG supports with the main person.
+HOUSEHOLD_ROLES = (PersonRole.HOUSEHOLD_CHILD, PersonRole.OTHER)
+
+
+def _add_referral_household(
+    *, followup: FollowUp, referral: Referral, main: ReferralPerson | None, by: User
+) -> list[Person]:
+    """The referral's children and other persons join the follow-up's household: a record of the post
+    that matches them (same names and birth date, or same safe phone) is reused, otherwise one is
+    created from the referral."""
+    added = []
+    members = set(followup.household_members.values_list("pk", flat=True)) | {followup.person_id}
+    others = referral.persons.filter(role__in=HOUSEHOLD_ROLES).order_by("pk")
+    if main is not None:
+        others = others.exclude(pk=main.pk)
+    for referral_person in others:
+        data = person_data_from_referral(referral_person)
+        person = person_find_duplicates(
+            post=followup.post,
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            birth_date=data["birth_date"],
+            safe_phone=data["safe_phone"],
+        ).first()
+        if person is None:
+            person = person_create(post=followup.post, by=by, **data)
+        if person.pk in members:
+            continue
+        followup.household_members.add(person)
+        members.add(person.pk)
+        added.append(person)
+    if added:
+        FollowUp.objects.filter(pk=followup.pk).update(version=F("version") + 1)
+        logger.info("%s household member(s) added to follow-up %s from its referral", len(added), followup.public_id)
+    return added
 
 
 @transaction.atomic
@@ -353,8 +392,22 @@ def _lock_followup(followup: FollowUp) -> FollowUp:
     return FollowUp.objects.select_for_update().get(pk=followup.pk)
 
 
+# What becomes of the planned appointments of a follow-up being closed.
+PLANNED_CANCEL, PLANNED_KEEP = "cancel", "keep"
+
+
 @transaction.atomic
-def followup_close(*, followup: FollowUp, by: User, reason: str, closed_on: datetime.date | None = None) -> FollowUp:
+def followup_close(
+    *,
+    followup: FollowUp,
+    by: User,
+    reason: str,
+    closed_on: datetime.date | None = None,
+    planned: str | None = None,
+) -> FollowUp:
+    """Close a follow-up. When it still has planned appointments, ``planned`` says what becomes of them
+    (PLANNED_CANCEL: cancelled; PLANNED_KEEP: kept in the agenda): without it the follow-up is not closed,
+    so that no appointment survives silently in the agenda and its calendar feed."""
     locked = _lock_followup(followup)
     if not locked.is_open:
         raise TransitionError(_("This follow-up is already closed."))
@@ -363,6 +416,16 @@ def followup_close(*, followup: FollowUp, by: User, reason: str, closed_on: date
     closed_on = closed_on or timezone.localdate()
     if closed_on < locked.opened_on:
         raise TransitionError(_("A follow-up cannot be closed before it was opened."))
+    appointments = list(Intervention.objects.filter(followup=locked).planned().order_by("starts_at", "pk"))
+    if appointments and planned not in (PLANNED_CANCEL, PLANNED_KEEP):
+        raise TransitionError(_("Say what becomes of the planned appointments of this follow-up."))
+    if appointments and planned == PLANNED_CANCEL:
+        for appointment in appointments:
+            Intervention.objects.filter(pk=appointment.pk).update(
+                status=InterventionStatus.CANCELLED, version=F("version") + 1, updated_at=timezone.now()
+            )
+            _record_history(appointment, Intervention.objects.get(pk=appointment.pk))
+        logger.info("%s planned appointment(s) of follow-up %s cancelled", len(appointments), locked.public_id)
     FollowUp.objects.filter(pk=locked.pk).update(
         closed_on=closed_on, closing_reason=reason, version=F("version") + 1, updated_at=timezone.now()
     )

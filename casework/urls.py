@@ -6,6 +6,7 @@ app_name = "casework"
 
 urlpatterns = [
     path("", views.followup_list, name="followup_list"),
+    path("accueil/", views.home, name="home"),
     path("nouveau/", views.followup_create, name="followup_create"),
     path("saisine/<uuid:public_id>/", views.followup_open_from_referral, name="followup_open_from_referral"),
     path("departement/", views.department_followups, name="department_followups"),

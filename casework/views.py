@@ -19,7 +19,14 @@ from audit.history import followup_history
 from audit.services import followup_consultations, journal_export, journal_read
 from casework import services
 from casework.agenda import agenda_ics_body
-from casework.filters import DepartmentFollowUpFilter, FollowUpFilter
+from casework.filters import (
+    NO_CONTACT,
+    ORIENTATION_PENDING,
+    DepartmentFollowUpFilter,
+    FollowUpFilter,
+    with_pending_orientation,
+    without_contact,
+)
 from casework.forms import (
     AssessmentForm,
     FollowUpCloseForm,
@@ -39,6 +46,7 @@ from casework.normalise import normalise_phone, normalise_text, phone_key
 from casework.timeline import followup_timeline, next_planned
 from organisation import access
 from organisation.access import Action
+from organisation.models import Post
 from referrals.models import Referral
 
 PAGE_SIZE = 25
@@ -236,6 +244,34 @@ def person_merge(request, public_id):
 # ---- Follow-ups ---------------------------------------------------------------------------------
 
 
+HOME_REFERRALS = 10
+
+
+def home(request):
+    """The ISCG's home page: what waits for them today, each number linking to the list behind it."""
+    _require_casework(request)
+    access.require(request.scope, Action.TRIAGE_REFERRAL)
+    now = timezone.now()
+    today_start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    waiting = Referral.objects.visible_to(request.scope).waiting().select_related("unit").order_by("referred_at", "pk")
+    planned = _my_planned(request)
+    followups = FollowUp.objects.content_visible_to(request.scope).open()
+    context = {
+        "waiting_count": waiting.count(),
+        "waiting": list(waiting[:HOME_REFERRALS]),
+        "today": planned.filter(
+            starts_at__gte=today_start, starts_at__lt=today_start + datetime.timedelta(days=1)
+        ).with_agenda_data(),
+        "overdue_count": planned.filter(starts_at__lt=now).count(),
+        "no_contact_count": without_contact(followups).count(),
+        "orientation_pending_count": with_pending_orientation(followups).count(),
+        "no_contact": NO_CONTACT,
+        "orientation_pending": ORIENTATION_PENDING,
+        "posts": Post.objects.visible_to(request.scope).with_list_data(),
+    }
+    return render(request, "casework/home.html", context)
+
+
 def followup_list(request):
     _require_casework(request)
     followups = FollowUp.objects.content_visible_to(request.scope).with_list_data()
@@ -304,7 +340,13 @@ def followup_open_from_referral(request, public_id):
                 request, _("Referral %(number)s is taken up in this follow-up.") % {"number": referral.number}
             )
             return redirect(followup)
-    context = {"referral": referral, "persons": persons, "form": form, "linked": linked}
+    context = {
+        "referral": referral,
+        "persons": persons,
+        "form": form,
+        "linked": linked,
+        "candidates_count": len(form.fields["existing_person"].queryset),
+    }
     return render(request, "casework/followup_open_from_referral.html", context)
 
 
@@ -316,6 +358,7 @@ def followup_detail(request, public_id):
         "members": members,
         "timeline": followup_timeline(followup),
         "next_intervention": next_planned(followup),
+        "has_interventions": followup.interventions.exists(),
         "close_form": FollowUpCloseForm(),
         "access_entries": followup_consultations(followup),
         "history": followup_history(followup),
@@ -351,7 +394,8 @@ def followup_update(request, public_id):
 
 def followup_close(request, public_id):
     followup = _get_followup(request, public_id, manage=True)
-    form = FollowUpCloseForm(request.POST or None)
+    planned = list(followup.interventions.planned().order_by("starts_at", "pk"))
+    form = FollowUpCloseForm(request.POST or None, planned_count=len(planned))
     if request.method == "POST" and form.is_valid():
         try:
             services.followup_close(
@@ -359,13 +403,15 @@ def followup_close(request, public_id):
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 closed_on=form.cleaned_data["closed_on"],
+                planned=form.cleaned_data.get("planned"),
             )
         except services.TransitionError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The follow-up is closed."))
             return redirect(followup)
-    return render(request, "casework/followup_close.html", {"form": form, "followup": followup})
+    context = {"form": form, "followup": followup, "planned": planned}
+    return render(request, "casework/followup_close.html", context)
 
 
 def followup_reopen(request, public_id):
@@ -528,12 +574,14 @@ def _my_planned(request):
 def agenda(request):
     """My planned interventions, day by day, for the next eight weeks; and those left to update."""
     _require_casework(request)
+    now = timezone.now()
     today_start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
     planned = _my_planned(request)
     upcoming = planned.filter(
-        starts_at__gte=today_start, starts_at__lt=today_start + datetime.timedelta(days=AGENDA_DAYS)
+        starts_at__gte=now, starts_at__lt=today_start + datetime.timedelta(days=AGENDA_DAYS)
     ).with_agenda_data()
-    overdue = planned.filter(starts_at__lt=today_start).with_agenda_data()
+    # Flagged until marked held, not honoured or cancelled: every planned appointment whose time has passed.
+    overdue = planned.filter(starts_at__lt=now).with_agenda_data()
     return render(request, "casework/agenda.html", {"upcoming": upcoming, "overdue": overdue, "days": AGENDA_DAYS})
 
 

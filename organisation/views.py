@@ -31,9 +31,9 @@ def home(request):
                 return redirect(department)
             return redirect("organisation:department_list")
         case Role.POLICE:
-            return redirect("referrals:unit_list")
+            return redirect("referrals:home")  # their referrals whose status changed
         case Role.ISCG:
-            return redirect("referrals:queue")  # the queue page also lists the ISCG's posts
+            return redirect("casework:home")  # what waits for them today
     return render(request, "organisation/home_no_scope.html", status=403)
 
 

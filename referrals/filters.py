@@ -42,3 +42,23 @@ class ReferralFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status=value)
+
+
+class UnitReferralFilter(django_filters.FilterSet):
+    """The police list: by number, status and filing dates (their unit's referrals only)."""
+
+    number = django_filters.CharFilter(
+        label=_("Number"), field_name="number", lookup_expr="icontains", help_text=_("All or part of it.")
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All"))
+    referred_after = django_filters.DateFilter(
+        label=_("Referred from"), field_name="referred_at", lookup_expr="date__gte", widget=DateInput
+    )
+    referred_before = django_filters.DateFilter(
+        label=_("Referred until"), field_name="referred_at", lookup_expr="date__lte", widget=DateInput
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["number", "status", "referred_after", "referred_before"]
+        form = DsfrBaseForm

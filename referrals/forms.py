@@ -29,6 +29,25 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class _CheckboxWithoutRequiredAttribute(forms.CheckboxInput):
+    def use_required_attribute(self, initial):
+        return False
+
+
+class AgreementField(forms.BooleanField):
+    """The person's agreement: required unless a person concerned is a minor (or the ISCG screened the
+    situation). The rule needs the persons, so services.check_agreement applies it; the field is marked
+    required (no "optional" marker) but accepts an unticked box itself."""
+
+    widget = _CheckboxWithoutRequiredAttribute
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, **kwargs)
+
+    def validate(self, value):
+        return
+
+
 class ReferralForm(forms.ModelForm, DsfrBaseForm):
     """The referral itself. Persons come from ReferralPersonFormSet, the grid from DangerGridForm."""
 
@@ -68,6 +87,18 @@ class ReferralForm(forms.ModelForm, DsfrBaseForm):
         self.fields["referred_at"].input_formats = [DATETIME_FORMAT]
         self.fields["referred_at"].show_hidden_initial = False
         self.fields["facts_at"].input_formats = [DATETIME_FORMAT]
+        # The label and its hint say the same thing: what the box means, then when it may stay empty
+        # (not "optional" next to "required unless…").
+        if user.role == Role.POLICE:
+            agreement_hint = _("Required, unless one of the persons concerned is a minor.")
+        else:
+            agreement_hint = _(
+                "Required, unless one of the persons concerned is a minor or the referral comes from screening."
+            )
+        self.fields["has_agreement"] = AgreementField(
+            label=_("The person agrees to be contacted by the ISCG"), help_text=agreement_hint
+        )
+        self._bound_fields_cache.pop("has_agreement", None)  # the base form has already bound its fields
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
             self.initial.setdefault("referred_at", timezone.localtime().replace(second=0, microsecond=0))
@@ -113,8 +144,18 @@ class ReferralPersonForm(forms.ModelForm, DsfrBaseForm):
     def person_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
+    def role_title(self) -> str:
+        """The card's title: the person's role, as chosen (or proposed) in the form."""
+        value = self["role"].value()
+        return str(PersonRole(value).label) if value in PersonRole.values else str(_("Person concerned"))
+
 
 class BaseReferralPersonFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this person")
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -131,7 +172,13 @@ class BaseReferralPersonFormSet(forms.BaseFormSet):
 
 
 ReferralPersonFormSet = forms.formset_factory(
-    ReferralPersonForm, formset=BaseReferralPersonFormSet, extra=0, min_num=1, max_num=12, validate_max=True
+    ReferralPersonForm,
+    formset=BaseReferralPersonFormSet,
+    extra=0,
+    min_num=1,
+    max_num=12,
+    validate_max=True,
+    can_delete=True,  # a person added by mistake is removed before sending
 )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from organisation import access
 from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from referrals.enums import (
+    OPEN_STATUSES,
     URGENCY_RANK,
     Answer,
     ClosingReason,
@@ -74,13 +75,15 @@ class ReferralQuerySet(models.QuerySet):
         return self.filter(access.referral_q(scope))
 
     def waiting(self):
-        """Filed and not yet seen by an ISCG (the navigation badge)."""
-        return self.filter(status=Status.SUBMITTED)
+        """Still to act upon: what the triage queue lists by default, and what its navigation badge counts."""
+        return self.filter(status__in=OPEN_STATUSES)
 
     def with_danger(self):
-        """``has_danger``: a danger grid of the referral reaches "danger caractérisé"."""
+        """``has_danger``: a danger grid of the referral reaches "danger caractérisé";
+        ``has_grid``: a danger grid was filled at all (without one, the danger is unknown)."""
         characterised = DangerAssessment.objects.filter(referral=OuterRef("pk"), is_danger=True)
-        return self.annotate(has_danger=Exists(characterised))
+        filled = DangerAssessment.objects.filter(referral=OuterRef("pk"))
+        return self.annotate(has_danger=Exists(characterised), has_grid=Exists(filled))
 
     def triage_ordered(self):
         """Urgency first, then danger, then age (oldest first): computed by the database."""
@@ -528,3 +531,19 @@ class DangerAnswer(models.Model):
 
     def __str__(self):
         return f"{self.item_id}: {self.answer}"
+
+
+class PoliceHomeVisit(models.Model):
+    """When an officer last opened their home page: it lists their referrals whose status changed since."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(_("seen at"))
+
+    class Meta:
+        verbose_name = _("home page visit")
+        verbose_name_plural = _("home page visits")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.seen_at:%Y-%m-%d %H:%M}"

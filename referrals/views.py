@@ -1,8 +1,10 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +15,10 @@ from organisation import access
 from organisation.access import Action
 from organisation.models import Post
 from referrals import services
-from referrals.enums import FilledBy, Status, can_transition
-from referrals.filters import ReferralFilter
+from referrals.enums import OPEN_STATUSES, FilledBy, Status, can_transition
+from referrals.filters import ReferralFilter, UnitReferralFilter
 from referrals.forms import AddendumForm, CloseForm, DangerGridForm, ReferralForm, person_formset
-from referrals.models import GridVersion, Referral
+from referrals.models import GridVersion, PoliceHomeVisit, Referral
 
 PAGE_SIZE = 25
 
@@ -37,9 +39,43 @@ def unit_list(request):
     """The referrals of the officer's units: status and status date, nothing of the casework."""
     access.require(request.scope, Action.LIST_UNIT_REFERRALS)
     referrals = Referral.objects.visible_to(request.scope).with_unit_list_data()
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "has_units": bool(request.scope.unit_ids) or request.scope.is_national}
+    referral_filter = UnitReferralFilter(request.GET, queryset=referrals)
+    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filter": referral_filter,
+        "has_units": bool(request.scope.unit_ids) or request.scope.is_national,
+    }
     return render(request, "referrals/referral_unit_list.html", context)
+
+
+FIRST_VISIT_DAYS = 7
+_SINCE_KEY = "police_home_since"
+
+
+def police_home(request):
+    """The officer's home page: their referrals whose status changed since their last visit (the first
+    time, over the last week). Within a session the reference stays the same, so a reload keeps the list."""
+    access.require(request.scope, Action.LIST_UNIT_REFERRALS)
+    if request.scope.role != Role.POLICE:
+        raise Http404
+    now = timezone.now()
+    since = request.session.get(_SINCE_KEY)
+    if since is None:
+        visit = PoliceHomeVisit.objects.filter(user=request.user).first()
+        since = (visit.seen_at if visit else now - datetime.timedelta(days=FIRST_VISIT_DAYS)).isoformat()
+        request.session[_SINCE_KEY] = since
+    PoliceHomeVisit.objects.update_or_create(user=request.user, defaults={"seen_at": now})
+    since = datetime.datetime.fromisoformat(since)
+    changed = (
+        Referral.objects.visible_to(request.scope)
+        .filter(author=request.user, status_changed_at__gt=since)
+        .exclude(status=Status.SUBMITTED)
+        .select_related("unit")
+        .order_by("-status_changed_at", "-pk")
+    )
+    context = {"changed": changed, "since": since, "has_units": bool(request.scope.unit_ids)}
+    return render(request, "referrals/police_home.html", context)
 
 
 def create(request):
@@ -110,8 +146,24 @@ def confirmation(request, public_id):
         "can_withdraw": _can_withdraw(request, referral),
         "can_add_information": _can_add_information(request, referral),
         "addenda_dates": list(referral.addenda.order_by("created_at").values_list("created_at", flat=True)),
+        "is_author": referral.author_id == request.user.pk,
     }
     return render(request, "referrals/referral_confirmation.html", context)
+
+
+def filed(request, public_id):
+    """Its author re-reads what they filed, read-only: their text, their persons and the information
+    they added; nothing the ISCG recorded. Anyone else: 404."""
+    referral = _get_referral(request, public_id, Action.FILE_REFERRAL, detail=True)
+    if referral.author_id != request.user.pk:
+        raise Http404
+    context = {
+        "referral": referral,
+        "persons": referral.persons.order_by("pk"),
+        "own_addenda": referral.addenda.filter(author=request.user).order_by("created_at", "pk"),
+    }
+    journal_read(request, referral)
+    return render(request, "referrals/referral_filed.html", context)
 
 
 def _can_add_information(request, referral: Referral) -> bool:
@@ -168,7 +220,13 @@ def queue(request):
     totals = scoped.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in Status.values})
     counts = [(Status(status), totals[status]) for status in Status.values]
     posts = Post.objects.visible_to(request.scope).with_list_data() if request.scope.role == Role.ISCG else None
-    context = {"filter": referral_filter, "page": page, "counts": counts, "posts": posts}
+    context = {
+        "filter": referral_filter,
+        "page": page,
+        "counts": counts,
+        "posts": posts,
+        "open_statuses": OPEN_STATUSES,
+    }
     return render(request, "referrals/referral_queue.html", context)
 
 
@@ -186,7 +244,7 @@ def detail(request, public_id):
         "assessments": assessments,
         "close_form": CloseForm(),
         "can_receive": can_transition(referral.status, Status.RECEIVED),
-        "can_take_up": can_transition(referral.status, Status.TAKEN_UP),
+        "can_take_up": can_take_up(referral),
         "can_close": can_transition(referral.status, Status.CLOSED),
     }
     journal_read(request, referral)
@@ -235,13 +293,20 @@ def receive(request, public_id):
     )
 
 
+def can_take_up(referral: Referral) -> bool:
+    """Still to decide, or taken up before follow-ups existed and never linked to one."""
+    if referral.status in OPEN_STATUSES:
+        return True
+    return referral.status == Status.TAKEN_UP and not referral.followups.exists()
+
+
 def take_up(request, public_id):
-    return _transition(
-        request,
-        public_id,
-        lambda referral: services.referral_take_up(referral=referral, by=request.user),
-        _("Referral %(number)s taken up."),
-    )
+    """Taking up opens (or joins) a follow-up: the casework page does both, so that a referral is never
+    taken up without one. A POST here (an old bookmark or form) is sent there."""
+    referral = _get_referral(request, public_id, Action.TRIAGE_REFERRAL)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return redirect("casework:followup_open_from_referral", public_id=referral.public_id)
 
 
 def close(request, public_id):

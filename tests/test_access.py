@@ -53,11 +53,13 @@ MATRIX = [
     # Referrals (objects of side A: a submitted referral filed by officer_a). The admin lists metadata only:
     # content pages answer 403 on a referral they can see, 404 where the page does not exist for them.
     ("referrals:unit_list", {}, expect(officer_a=200, officer_b=200, admin=200)),
+    ("referrals:home", {}, expect(officer_a=200, officer_b=200)),
     ("referrals:create", {}, expect(officer_a=200, iscg_a=200, officer_b=200, iscg_b=200)),
     ("referrals:queue", {}, expect(iscg_a=200, iscg_b=200)),
     ("referrals:overview", {}, expect(coordinator_a=200, coordinator_b=200, admin=200)),
     ("referrals:detail", {"public_id": "a.referral.public_id"}, expect(iscg_a=200, admin=403, officer_a=403, coordinator_a=403)),
     ("referrals:confirmation", {"public_id": "a.referral.public_id"}, expect(officer_a=200, iscg_a=200, admin=403, coordinator_a=403)),
+    ("referrals:filed", {"public_id": "a.referral.public_id"}, expect(officer_a=200, admin=403, coordinator_a=403)),
     ("referrals:withdraw", {"public_id": "a.referral.public_id"}, expect(officer_a=200, admin=403, iscg_a=403, coordinator_a=403)),
     ("referrals:add_information", {"public_id": "a.referral.public_id"}, expect(officer_a=200, admin=403, iscg_a=403, coordinator_a=403)),
     ("referrals:receive", {"public_id": "a.referral.public_id"}, expect(iscg_a=405, admin=403, officer_a=403, coordinator_a=403)),
@@ -93,6 +95,7 @@ MATRIX = [
     # Casework (objects of side A: a follow-up of post A with its person, an intervention and an orientation).
     # Only the ISCG of the post reach them; police, funders and the admin get 404 everywhere.
     ("casework:followup_list", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:home", {}, expect(iscg_a=200, iscg_b=200)),
     ("casework:followup_create", {}, expect(iscg_a=302, iscg_b=302)),  # sent to the person search first
     ("casework:followup_open_from_referral", {"public_id": "a.referral.public_id"}, expect(iscg_a=200)),
     ("casework:department_followups", {}, expect(coordinator_a=200, coordinator_b=200)),

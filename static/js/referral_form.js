@@ -20,7 +20,32 @@
       total.value = index + 1;
       var first = document.getElementById("id_persons-" + index + "-role");
       if (first) { first.focus(); }
+      enhance(document.getElementById("persons").lastElementChild);
     });
+    // Each card is titled by the person's role, and has a button to remove a person added by mistake
+    // (it ticks the formset's "delete" box, shown as is without JavaScript, and hides the card).
+    function enhance(card) {
+      if (!card || !card.classList.contains("iscg-person")) { return; }
+      var role = card.querySelector("select[name$='-role']");
+      var title = card.querySelector("[data-person-title]");
+      if (role && title) {
+        role.addEventListener("change", function () {
+          title.textContent = role.options[role.selectedIndex].text;
+        });
+      }
+      var remove = card.querySelector("[data-remove-person]");
+      var box = card.querySelector("[data-person-delete] input[type=checkbox]");
+      if (remove && box) {
+        card.querySelector("[data-person-delete]").hidden = true;
+        remove.hidden = false;
+        remove.addEventListener("click", function () {
+          box.checked = true;
+          card.hidden = true;
+          button.focus();
+        });
+      }
+    }
+    document.querySelectorAll("#persons .iscg-person").forEach(enhance);
   }
 
   // Danger grid: show the result as soon as the thresholds are met (the server recomputes it).

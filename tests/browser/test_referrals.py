@@ -22,7 +22,7 @@ def _click_label(page, input_id: str) -> None:
 def test_officer_files_a_referral_on_a_phone(demo, page, axe, screenshot):
     page.set_viewport_size(PHONE)
     sign_in(page, demo_email("police", "80"), DEMO_PASSWORD)
-    assert page.url.endswith("/saisines/")
+    assert page.url.endswith("/saisines/accueil/")
     axe(page)
     page.goto("/saisines/nouvelle/")
     axe(page)

@@ -303,11 +303,14 @@ def test_an_iscg_of_another_department_cannot_see_nor_decide_on_the_referral(wor
     assert world.a.referral.status == Status.SUBMITTED
 
 
-def test_the_iscg_marks_received_then_takes_up(world, client_for):
+def test_the_iscg_marks_received_then_takes_up_through_the_follow_up(world, client_for):
     client = client_for("iscg_a")
     kwargs = {"public_id": world.a.referral.public_id}
     assert client.post(reverse("referrals:receive", kwargs=kwargs)).status_code == 302
-    assert client.post(reverse("referrals:take_up", kwargs=kwargs)).status_code == 302
+    response = client.post(reverse("referrals:take_up", kwargs=kwargs))
+    assert response.url == reverse("casework:followup_open_from_referral", kwargs=kwargs)
+    victim = world.a.referral.persons.get()
+    assert client.post(response.url, {"referral_person": victim.pk, "post": world.a.post.pk}).status_code == 302
     world.a.referral.refresh_from_db()
     assert world.a.referral.status == Status.TAKEN_UP
     assert world.a.referral.received_by == world.a.referral.taken_up_by == world.a.iscg
@@ -325,10 +328,6 @@ def test_the_iscg_closes_a_received_referral_with_a_reason(world, client_for):
 def test_an_impossible_transition_gets_a_clear_message_not_an_error_page(world, client_for):
     client = client_for("iscg_a")
     kwargs = {"public_id": world.a.referral.public_id}
-    response = client.post(reverse("referrals:take_up", kwargs=kwargs), follow=True)
-    assert response.status_code == 200
-    messages = [(m.level_tag, str(m)) for m in response.context["messages"]]
-    assert len(messages) == 1 and messages[0][0] == "error"
     response = client.post(reverse("referrals:close", kwargs=kwargs), {"reason": ""}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     world.a.referral.refresh_from_db()
@@ -346,8 +345,10 @@ def test_the_iscg_records_a_screening_without_agreement_and_lands_on_the_referra
 def test_the_navigation_shows_the_iscg_how_many_referrals_wait(world, client_for):
     ReferralFactory(unit=world.a.unit)
     ReferralFactory(unit=world.a.unit, received=True)
+    ReferralFactory(unit=world.a.unit, taken_up=True)
     response = client_for("iscg_a").get(reverse("referrals:queue"))
-    assert response.context["REFERRALS_WAITING"] == 2
+    # The badge counts what the queue lists by default: submitted and received (issue 17: it said 2 for 3).
+    assert response.context["REFERRALS_WAITING"] == 3 == response.context["page"].paginator.count
     assert client_for("officer_a").get(reverse("referrals:unit_list")).context["REFERRALS_WAITING"] is None
 
 
@@ -360,8 +361,8 @@ def test_the_coordinator_sees_the_departments_referrals_without_their_content(wo
 
 
 def test_each_role_lands_on_its_referral_page(world, client_for):
-    assert client_for("officer_a").get(reverse("home")).url == reverse("referrals:unit_list")
-    assert client_for("iscg_a").get(reverse("home")).url == reverse("referrals:queue")
+    assert client_for("officer_a").get(reverse("home")).url == reverse("referrals:home")
+    assert client_for("iscg_a").get(reverse("home")).url == reverse("casework:home")
 
 
 # ---- Query counts -------------------------------------------------------------------------------

@@ -60,8 +60,23 @@ def plant(world) -> None:
     DangerAnswer.objects.create(assessment=grid, item=item, answer=Answer.YES, is_red=False)
 
 
-def leaks(text: str, *, url_name: str) -> list[str]:
+# The author of a referral re-reads what they filed (issue 17): on that page, and for them only, the
+# referral's own texts are expected; nothing the ISCG recorded ever is.
+AUTHOR_PAGES = {"referrals:filed"}
+OWN_FILING = {
+    MARKERS["description"],
+    MARKERS["addendum"],
+    MARKERS["referral_person_email"],
+    MARKERS["referral_person_best_time"],
+    PHONES["referral_person_phone"],
+    PHONES["referral_person_phone"].replace(" ", ""),
+}
+
+
+def leaks(text: str, *, url_name: str, is_author: bool = False) -> list[str]:
     found = [needle for needle in NEEDLES if needle in text]
     if url_name in GRID_REFERENCE_PAGES and MARKERS["grid_item"] in found:
         found.remove(MARKERS["grid_item"])
+    if is_author and url_name in AUTHOR_PAGES:
+        found = [needle for needle in found if needle not in OWN_FILING]
     return found

@@ -40,7 +40,8 @@ def test_no_page_export_email_or_log_shows_a_canary_to(persona, canary_world, cl
     for url_name, url in urls(canary_world):
         response = get(client, url_name, url)
         crawled += 1
-        found = leaks(text_of(response), url_name=url_name)
+        # officer_a filed side A's referral: they may re-read their own filing, nothing more.
+        found = leaks(text_of(response), url_name=url_name, is_author=persona == "officer_a")
         if found:
             leaked.append(f"{url} ({response.status_code}): {found}")
     assert crawled > 80
