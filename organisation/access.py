@@ -251,7 +251,10 @@ def person_export_q(scope: Scope, prefix: str = "") -> Q:
 
 # ---- Staff accounts -----------------------------------------------------------------------------
 # Coordinators manage the accounts attached to their departments: by department (coordinators,
-# funders), by unit (police) or by post assignment (ISCG). Callers add .distinct().
+# funders), by unit (police) or by a post assignment that has not ended (ISCG: current or upcoming,
+# confirmed or awaiting confirmation). An ended assignment gives nothing: a social worker who left a
+# Somme post for a Loire post is managed by the Loire coordinator only (issue 16, item 5).
+# Callers add .distinct().
 
 
 def user_q(scope: Scope, prefix: str = "") -> Q:
@@ -259,10 +262,13 @@ def user_q(scope: Scope, prefix: str = "") -> Q:
         return EVERYTHING
     if scope.role == Role.COORDINATOR and scope.department_ids:
         ids = scope.department_ids
+        today = timezone.localdate()
+        assignment = f"{prefix}post_assignments"
+        not_ended = Q(**{f"{assignment}__ends_on__isnull": True}) | Q(**{f"{assignment}__ends_on__gte": today})
         return (
             Q(**{f"{prefix}departments__in": ids})
             | Q(**{f"{prefix}units__department__in": ids})
-            | Q(**{f"{prefix}post_assignments__post__department__in": ids})
+            | (Q(**{f"{assignment}__post__department__in": ids}) & not_ended)
         )
     return NOTHING
 
