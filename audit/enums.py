@@ -19,6 +19,16 @@ class RecordType(models.TextChoices):
     AGENDA = "agenda", _("Agenda")
 
 
+class AccessRequestChannel(models.TextChoices):
+    """How a person asked the post for their data (right of access, DOMAIN.md §9)."""
+
+    IN_PERSON = "in_person", _("In person, at the post")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone, then identity checked")
+    OTHER = "other", _("Other")
+
+
 class RetainedKind(models.TextChoices):
     """What the retention command anonymised (one row per record, so a second run changes nothing)."""
 

@@ -230,8 +230,11 @@ def import_batch_q(scope: Scope, prefix: str = "") -> Q:
 # ---- Access journal and right of access (audit app, docs/privacy.md) ------------------------------
 # A coordinator searches the journal of their departments: the entries on records of their posts
 # (and attempts on unknown records by their departments' users), stored with the entry's department.
-# The right-of-access export of a person is for the ISCG of the post and the coordinator of the
-# department (reached by the reference the ISCG gives). Never the admin.
+# The page shows who, when, what kind of record, which post: never a record's identifier.
+# The right-of-access export of a person is produced by an ISCG of the post where the person is
+# recorded (the service the person asked), with the request's date and channel. Coordinators see in
+# the journal that a request was answered (when, which post, by whom), never its content (issue 16,
+# item 1). Never the admin.
 
 
 def journal_q(scope: Scope, prefix: str = "") -> Q:
@@ -241,11 +244,9 @@ def journal_q(scope: Scope, prefix: str = "") -> Q:
 
 
 def person_export_q(scope: Scope, prefix: str = "") -> Q:
-    match scope.role:
-        case Role.ISCG:
-            return _in(f"{prefix}post", scope.post_ids)
-        case Role.COORDINATOR:
-            return _in(f"{prefix}post__department", scope.department_ids)
+    """Persons whose right-of-access export a user may produce: the ISCG of the person's post only."""
+    if scope.role == Role.ISCG:
+        return _in(f"{prefix}post", scope.post_ids)
     return NOTHING
 
 
@@ -366,7 +367,6 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_COFINANCING_FIGURES,
             Action.IMPORT_ACTIVITY,
             Action.VIEW_ACCESS_JOURNAL,
-            Action.EXPORT_PERSON_DATA,
         }
     ),
     Role.FUNDER: frozenset(
