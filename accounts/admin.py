@@ -48,6 +48,8 @@ class PostAssignmentInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["post"]
+    # The second-person confirmation is given in the application (Équipe page), not here.
+    readonly_fields = ["requested_by", "requested_at", "confirmed_by", "confirmed_at"]
     verbose_name = _("post assignment")
     verbose_name_plural = _("post assignments (ISCG)")
 

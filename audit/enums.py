@@ -7,6 +7,8 @@ class JournalAction(models.TextChoices):
     EXPORT = "export", _("Export")
     CHANGE = "change", _("Change")
     REFUSED = "refused", _("Refused")
+    REQUEST = "request", _("Request (awaiting confirmation)")
+    CONFIRM = "confirm", _("Confirmation")
 
 
 class RecordType(models.TextChoices):
@@ -17,6 +19,7 @@ class RecordType(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     IMPORT_BATCH = "import_batch", _("Import batch")
     AGENDA = "agenda", _("Agenda")
+    ASSIGNMENT = "assignment", _("Post assignment")
 
 
 class AccessRequestChannel(models.TextChoices):

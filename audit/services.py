@@ -148,3 +148,16 @@ def journal_purge(*, now: datetime.datetime | None = None, dry_run: bool = False
         settings.ACCESS_JOURNAL_RETENTION_DAYS,
     )
     return counts
+
+
+def journal_assignment(request, assignment, *, action: str) -> AccessEntry:
+    """A post assignment requested (``REQUEST``) or confirmed (``CONFIRM``): the record is the staff
+    account (its public id, never a person followed), filed under the post and its department."""
+    return _write(
+        request,
+        record_type=RecordType.ASSIGNMENT,
+        public_id=assignment.user.public_id,
+        action=action,
+        department_id=assignment.post.department_id,
+        post_id=assignment.post_id,
+    )

@@ -65,7 +65,11 @@ def build_scope(user) -> Scope:
             posts = (
                 Post.objects.active_on(today)
                 .filter(
-                    Q(assignments__user=user, assignments__starts_on__lte=today),
+                    Q(
+                        assignments__user=user,
+                        assignments__starts_on__lte=today,
+                        assignments__confirmed_at__isnull=False,  # a pending assignment gives nothing
+                    ),
                     Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gte=today),
                 )
                 .values_list("pk", "department_id", "units")

@@ -33,6 +33,8 @@ class PostAssignmentInline(admin.TabularInline):
     model = PostAssignment
     extra = 0
     autocomplete_fields = ["user"]
+    # The second-person confirmation is given in the application (Équipe page), not here.
+    readonly_fields = ["requested_by", "requested_at", "confirmed_by", "confirmed_at"]
 
 
 @admin.register(Post)

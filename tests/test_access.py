@@ -40,6 +40,7 @@ MATRIX = [
     ("organisation:staff_create", {}, expect(coordinator_a=200, coordinator_b=200, admin=200)),
     ("organisation:staff_detail", {"public_id": "a.officer.public_id"}, expect(coordinator_a=200, admin=200)),
     ("organisation:staff_action", {"public_id": "a.officer.public_id", "action": "=unlock"}, expect(405)),  # POST only: see tests/organisation/test_staff.py
+    ("organisation:staff_assignment_confirm", {"public_id": "a.iscg.public_id", "assignment_id": "=1"}, expect(405)),  # POST only: see tests/security/test_attack_roles.py
     ("pages:accessibility", {}, PUBLIC),
     ("pages:legal", {}, PUBLIC),
     ("pages:privacy", {}, PUBLIC),

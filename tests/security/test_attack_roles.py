@@ -5,12 +5,17 @@ import datetime
 import secrets
 
 import pytest
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from audit.enums import JournalAction
 from audit.models import AccessEntry
 from casework.models import Intervention, Orientation, Person
+from tests.accounts.factories import UserFactory
+from tests.conftest import sign_in
 from tests.organisation.factories import PostAssignmentFactory
 
 # ---- Item 5: a coordinator manages the accounts of another department through an ended assignment ----
@@ -115,3 +120,116 @@ def test_attack_coordinator_collects_person_ids_from_the_access_journal(world, c
     page = coordinator.get(url, {"action": "export", "record_type": "person"}).content.decode()
     assert a.post.name in page and a.iscg.get_full_name() in page
     assert "15/01/2026" in page and "Courrier" in page
+
+
+# ---- Item 6: a coordinator gives themselves case access by inviting an ISCG account they control ----
+
+
+def _invite_iscg(client, post, email):
+    return client.post(
+        reverse("organisation:staff_create"),
+        {"email": email, "first_name": "Faux", "last_name": "Compte", "role": "iscg", "post": post.pk,
+         "starts_on": "2026-01-05"},
+    )  # fmt: skip
+
+
+def _casework_answers(client, side):
+    urls = [
+        reverse("casework:followup_detail", kwargs={"public_id": side.followup.public_id}),
+        reverse("casework:person_detail", kwargs={"public_id": side.person.public_id}),
+        reverse("casework:intervention_update", kwargs={"public_id": side.intervention.public_id}),
+    ]
+    return [client.get(url).status_code for url in urls]
+
+
+@pytest.fixture
+def second_coordinator_a(world):
+    return UserFactory(coordinator=True, email="coordination2.a@test.example", departments=[world.a.department])
+
+
+def _confirm_url(assignment):
+    kwargs = {"public_id": assignment.user.public_id, "assignment_id": assignment.pk}
+    return reverse("organisation:staff_assignment_confirm", kwargs=kwargs)
+
+
+def test_attack_coordinator_invites_an_iscg_account_they_control_and_reads_the_post_followups(
+    world, client_for, secret_case, django_capture_on_commit_callbacks
+):
+    a = world.a
+    attacker = client_for("coordinator_a")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _invite_iscg(attacker, a.post, "mon.autre.adresse@test.example").status_code == 302
+    puppet = User.objects.get(email="mon.autre.adresse@test.example")
+    assignment = puppet.post_assignments.get()
+    assert assignment.is_pending and assignment.requested_by == a.coordinator
+
+    # The puppet account signs in: nothing of the post's casework is reachable.
+    puppet_client = sign_in(Client(), puppet)
+    assert _casework_answers(puppet_client, a) == [404, 404, 404]
+    listing = puppet_client.get(reverse("casework:followup_list")).content.decode()
+    assert str(a.followup.public_id) not in listing and secret_case not in listing
+    export = reverse("audit:person_export", kwargs={"public_id": a.person.public_id, "fmt": "json"})
+    assert puppet_client.post(export, ACCESS_REQUEST).status_code == 404
+
+    # The requester cannot confirm their own request.
+    assert attacker.post(_confirm_url(assignment)).status_code == 403
+    assignment.refresh_from_db()
+    assert assignment.is_pending
+    assert _casework_answers(sign_in(Client(), puppet), a) == [404, 404, 404]
+
+    # The post's social worker was told, without any personal data of the persons followed.
+    to_iscg = [message for message in mail.outbox if message.to == [a.iscg.email]]
+    assert len(to_iscg) == 1
+    assert a.post.name in to_iscg[0].body and puppet.email in to_iscg[0].body
+    assert secret_case not in to_iscg[0].body and a.person.reference not in to_iscg[0].body
+    # The request is journaled (who, which post), with no person identifier.
+    entry = AccessEntry.objects.get(action=JournalAction.REQUEST)
+    assert (entry.user, entry.record_type, entry.record_public_id, entry.post) == (
+        a.coordinator, "assignment", puppet.public_id, a.post,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["coordinator_b", "iscg_a", "funder_a", "officer_a"])
+def test_attack_others_confirm_an_assignment_they_do_not_own(world, client_for, persona):
+    assignment = _pending_assignment(world)
+    assert client_for(persona).post(_confirm_url(assignment)).status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.is_pending
+
+
+def _pending_assignment(world):
+    from organisation import services
+
+    puppet = UserFactory(iscg=True, email="pending@test.example")
+    return services.post_assignment_request(post=world.a.post, user=puppet, by=world.a.coordinator)
+
+
+@pytest.mark.parametrize("confirmer", ["second_coordinator", "admin"])
+def test_a_second_person_confirms_and_only_then_the_account_reads_the_post(
+    world, client_for, second_coordinator_a, django_capture_on_commit_callbacks, confirmer
+):
+    a = world.a
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite_iscg(client_for("coordinator_a"), a.post, "nouvelle.iscg@test.example")
+    newcomer = User.objects.get(email="nouvelle.iscg@test.example")
+    assignment = newcomer.post_assignments.get()
+    # The invitation to the newcomer; the request to the post's social worker and to the coordinator who
+    # can confirm (not to the requester, not to another department).
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([newcomer.email, a.iscg.email, second_coordinator_a.email])
+    mail.outbox.clear()
+
+    user = second_coordinator_a if confirmer == "second_coordinator" else world.users["admin"]
+    client = sign_in(Client(), user)
+    assert "Confirmer l’affectation" in client.get(reverse("organisation:staff_detail", kwargs={
+        "public_id": newcomer.public_id})).content.decode()  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(_confirm_url(assignment)).status_code == 302
+    assignment.refresh_from_db()
+    assert not assignment.is_pending and assignment.confirmed_by == user
+    assert _casework_answers(sign_in(Client(), newcomer), a) == [200, 200, 200]
+    assert [message.to for message in mail.outbox] == [[a.iscg.email]]
+    assert a.person.last_name not in mail.outbox[0].body
+    entry = AccessEntry.objects.get(action=JournalAction.CONFIRM)
+    assert (entry.user, entry.record_public_id, entry.department) == (user, newcomer.public_id, a.department)
+    # Confirmed once: a second confirmation finds nothing to confirm.
+    assert client.post(_confirm_url(assignment)).status_code == 404
