@@ -233,3 +233,21 @@ def test_a_second_person_confirms_and_only_then_the_account_reads_the_post(
     assert (entry.user, entry.record_public_id, entry.department) == (user, newcomer.public_id, a.department)
     # Confirmed once: a second confirmation finds nothing to confirm.
     assert client.post(_confirm_url(assignment)).status_code == 404
+
+
+def test_attack_coordinator_creates_a_coordinator_account_they_control_to_confirm_their_own_request(world, client_for):
+    response = client_for("coordinator_a").post(
+        reverse("organisation:staff_create"),
+        {"email": "complice@test.example", "first_name": "Faux", "last_name": "Complice", "role": "coordinator",
+         "departments": [world.a.department.pk]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not User.objects.filter(email="complice@test.example").exists()
+    # The national admin creates coordinator accounts.
+    client_for("admin").post(
+        reverse("organisation:staff_create"),
+        {"email": "coordination3.a@test.example", "first_name": "Vraie", "last_name": "Coordinatrice",
+         "role": "coordinator", "departments": [world.a.department.pk]},
+    )  # fmt: skip
+    assert User.objects.get(email="coordination3.a@test.example").departments.get() == world.a.department
