@@ -182,8 +182,8 @@ class PostAssignment(models.Model):
     An assignment requested in the application (a new ISCG account, or an account given a post) is
     *pending* (``confirmed_at`` empty) until a second person confirms it: another coordinator of the
     department or the national admin, never the requester (issue 16, item 6). Only confirmed
-    assignments give access. Rows written outside the request workflow (admin site, demo, volume
-    generation, migrations) are confirmed by the database default.
+    assignments give access. Rows written outside any request (demo, volume generation, existing rows
+    at the migration) are confirmed by the database default; the admin site requests them too.
     """
 
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="assignments")

@@ -251,3 +251,34 @@ def test_attack_coordinator_creates_a_coordinator_account_they_control_to_confir
          "role": "coordinator", "departments": [world.a.department.pk]},
     )  # fmt: skip
     assert User.objects.get(email="coordination3.a@test.example").departments.get() == world.a.department
+
+
+def test_an_assignment_added_in_the_admin_site_awaits_a_coordinator_confirmation(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    a = world.a
+    newcomer = UserFactory(iscg=True, email="par.admin@test.example")
+    post = a.post
+    existing = post.assignments.get()
+    data = {
+        "name": post.name, "department": post.department_id, "fte": post.fte, "employer": post.employer,
+        "zone": post.zone, "units": [a.unit.pk], "starts_on": "2024-01-01", "ends_on": "",
+        "assignments-TOTAL_FORMS": 2, "assignments-INITIAL_FORMS": 1,
+        "assignments-MIN_NUM_FORMS": 0, "assignments-MAX_NUM_FORMS": 1000,
+        "assignments-0-id": existing.pk, "assignments-0-post": post.pk, "assignments-0-user": existing.user_id,
+        "assignments-0-starts_on": existing.starts_on.isoformat(), "assignments-0-ends_on": "",
+        "assignments-1-post": post.pk, "assignments-1-user": newcomer.pk, "assignments-1-starts_on": "2026-01-05",
+        "assignments-1-ends_on": "",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("admin").post(reverse("admin:organisation_post_change", args=[post.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assignment = newcomer.post_assignments.get()
+    assert assignment.is_pending and assignment.requested_by == world.users["admin"]
+    existing.refresh_from_db()
+    assert not existing.is_pending  # the unchanged assignment stays confirmed
+    assert _casework_answers(sign_in(Client(), newcomer), a) == [404, 404, 404]
+    assert a.iscg.email in [message.to[0] for message in mail.outbox]
+    assert AccessEntry.objects.filter(action=JournalAction.REQUEST, record_public_id=newcomer.public_id).exists()
+    assert client_for("coordinator_a").post(_confirm_url(assignment)).status_code == 302
+    assert _casework_answers(sign_in(Client(), newcomer), a) == [200, 200, 200]
