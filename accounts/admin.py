@@ -78,6 +78,17 @@ class PostAssignmentInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["post"]
+    # Read-only here: posts are given on the post's page, where the assignment awaits a second person's
+    # confirmation (organisation.admin.PostAdmin.save_formset; issue 16, item 6).
+    fields = ["post", "starts_on", "ends_on", "requested_by", "requested_at", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     verbose_name = _("post assignment")
     verbose_name_plural = _("post assignments (ISCG)")
 

@@ -7,6 +7,8 @@ class JournalAction(models.TextChoices):
     EXPORT = "export", _("Export")
     CHANGE = "change", _("Change")
     REFUSED = "refused", _("Refused")
+    REQUEST = "request", _("Request (awaiting confirmation)")
+    CONFIRM = "confirm", _("Confirmation")
 
 
 class RecordType(models.TextChoices):
@@ -17,6 +19,17 @@ class RecordType(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     IMPORT_BATCH = "import_batch", _("Import batch")
     AGENDA = "agenda", _("Agenda")
+    ASSIGNMENT = "assignment", _("Post assignment")
+
+
+class AccessRequestChannel(models.TextChoices):
+    """How a person asked the post for their data (right of access, DOMAIN.md §9)."""
+
+    IN_PERSON = "in_person", _("In person, at the post")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone, then identity checked")
+    OTHER = "other", _("Other")
 
 
 class RetainedKind(models.TextChoices):

@@ -2,6 +2,8 @@
 
 An access entry says who (user id and role), when, on which record (type + public id), what
 (read / export / change / refused) and in which request. Nothing else: no name, no free text.
+A right-of-access export also records the post that answered and the date and channel of the
+person's request: what a coordinator sees of it (docs/privacy.md).
 ``department`` is the department the record belongs to (or, for an attempt on an unknown record,
 the single department of the user), kept so that a coordinator's search needs no join across the
 casework tables: it is reference data, not personal data (docs/privacy.md).
@@ -12,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.enums import JournalAction, RecordType, RetainedKind
+from audit.enums import AccessRequestChannel, JournalAction, RecordType, RetainedKind
 from organisation import access
 
 
@@ -28,7 +30,11 @@ class AccessEntryQuerySet(models.QuerySet):
         return self.filter(record_type=record_type, record_public_id=public_id)
 
     def with_list_data(self):
-        return self.select_related("user").order_by("-at", "-pk")
+        return self.select_related("user", "post").order_by("-at", "-pk")
+
+    def access_requests(self):
+        """Right-of-access exports: a person's request answered by a post."""
+        return self.filter(action=JournalAction.EXPORT, record_type=RecordType.PERSON)
 
     def update(self, **kwargs):
         raise AppendOnlyError("access entries cannot be changed")
@@ -59,6 +65,16 @@ class AccessEntry(models.Model):
         blank=True,
         related_name="+",
     )
+    post = models.ForeignKey(
+        "organisation.Post",
+        verbose_name=_("post"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    request_received_on = models.DateField(_("request received on"), null=True, blank=True)
+    request_channel = models.CharField(_("request channel"), max_length=20, choices=AccessRequestChannel, blank=True)
 
     objects = AccessEntryQuerySet.as_manager()
 

@@ -45,7 +45,14 @@ def _scope_department_id(request) -> int | None:
     return next(iter(departments)) if len(departments) == 1 else None
 
 
-def _write(request, *, record_type, public_id, action, department_id) -> AccessEntry:
+def _post_id_of(obj, path: str) -> int | None:
+    """The post a record belongs to (persons, follow-ups and their content, import batches), else None."""
+    if not path.endswith("post__department"):
+        return None
+    return _department_id_of(obj, path.removesuffix("__department"))
+
+
+def _write(request, *, record_type, public_id, action, department_id, **extra) -> AccessEntry:
     return AccessEntry.objects.create(
         user_id=request.user.pk,
         role=request.scope.role or "",
@@ -54,15 +61,29 @@ def _write(request, *, record_type, public_id, action, department_id) -> AccessE
         action=action,
         request_id=getattr(request, "request_id", "") or "",
         department_id=department_id,
+        **extra,
     )
 
 
-def journal_read(request, obj, *, action: str = JournalAction.READ) -> AccessEntry:
+def journal_read(request, obj, *, action: str = JournalAction.READ, **extra) -> AccessEntry:
     """One entry for a person-level page (or export, ``action=EXPORT``) shown to the user."""
     record_type = _record_type_of(obj)
-    department_id = _department_id_of(obj, RECORD_MODELS[record_type][1])
+    path = RECORD_MODELS[record_type][1]
     return _write(
-        request, record_type=record_type, public_id=obj.public_id, action=action, department_id=department_id
+        request,
+        record_type=record_type,
+        public_id=obj.public_id,
+        action=action,
+        department_id=_department_id_of(obj, path),
+        post_id=_post_id_of(obj, path),
+        **extra,
+    )
+
+
+def journal_access_request(request, person, *, received_on: datetime.date, channel: str) -> AccessEntry:
+    """The right-of-access export of a person: the post that answered, when and how the person asked."""
+    return journal_read(
+        request, person, action=JournalAction.EXPORT, request_received_on=received_on, request_channel=channel
     )
 
 
@@ -127,3 +148,16 @@ def journal_purge(*, now: datetime.datetime | None = None, dry_run: bool = False
         settings.ACCESS_JOURNAL_RETENTION_DAYS,
     )
     return counts
+
+
+def journal_assignment(request, assignment, *, action: str) -> AccessEntry:
+    """A post assignment requested (``REQUEST``) or confirmed (``CONFIRM``): the record is the staff
+    account (its public id, never a person followed), filed under the post and its department."""
+    return _write(
+        request,
+        record_type=RecordType.ASSIGNMENT,
+        public_id=assignment.user.public_id,
+        action=action,
+        department_id=assignment.post.department_id,
+        post_id=assignment.post_id,
+    )

@@ -1,16 +1,17 @@
 """The access journal of a department (coordinators) and the right-of-access export of one person
-(the ISCG of the post, the coordinator of the department). The journal itself: audit.services."""
+(an ISCG of the person's post, with the request's date and channel). The journal itself: audit.services."""
 
 import json
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import right_of_access, services
 from audit.filters import JournalFilter
-from audit.forms import PersonReferenceForm
+from audit.forms import AccessRequestForm, PersonReferenceForm
 from audit.models import AccessEntry
 from organisation import access
 from organisation.access import Action
@@ -29,24 +30,40 @@ def journal(request):
 
 
 def access_request(request):
-    """Find the person of a right-of-access request by the reference the social worker gives."""
+    """Find the person of a right-of-access request by their reference in the ISCG's posts."""
     access.require(request.scope, Action.EXPORT_PERSON_DATA)
     form = PersonReferenceForm(request.GET or None)
     person = None
     if form.is_valid():
         person = right_of_access.find_person(request.scope, form.cleaned_data["reference"])
         if person is None:
-            form.add_error("reference", _("No person of your scope has this reference."))
-    return render(request, "audit/access_request.html", {"form": form, "person": person})
+            form.add_error("reference", _("No person of your posts has this reference."))
+    request_form = AccessRequestForm(initial={"received_on": timezone.localdate()}) if person else None
+    context = {"form": form, "person": person, "request_form": request_form}
+    return render(request, "audit/access_request.html", context)
 
 
 def person_export(request, public_id, fmt):
+    """The export answering a person's request (POST: the request's date and channel are journaled)."""
     access.require(request.scope, Action.EXPORT_PERSON_DATA)
     if fmt not in FORMATS:
         raise Http404
     person = get_object_or_404(right_of_access.exportable_persons(request.scope), public_id=public_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    request_form = AccessRequestForm(request.POST)
+    if not request_form.is_valid():
+        form = PersonReferenceForm({"reference": person.reference})
+        form.is_valid()
+        context = {"form": form, "person": person, "request_form": request_form}
+        return render(request, "audit/access_request.html", context, status=400)
     data = right_of_access.person_data(person)
-    services.journal_export(request, person)
+    services.journal_access_request(
+        request,
+        person,
+        received_on=request_form.cleaned_data["received_on"],
+        channel=request_form.cleaned_data["channel"],
+    )
     if fmt == "json":
         content, content_type = json.dumps(data, ensure_ascii=False, indent=2), "application/json; charset=utf-8"
     else:

@@ -65,7 +65,11 @@ def build_scope(user) -> Scope:
             posts = (
                 Post.objects.active_on(today)
                 .filter(
-                    Q(assignments__user=user, assignments__starts_on__lte=today),
+                    Q(
+                        assignments__user=user,
+                        assignments__starts_on__lte=today,
+                        assignments__confirmed_at__isnull=False,  # a pending assignment gives nothing
+                    ),
                     Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gte=today),
                 )
                 .values_list("pk", "department_id", "units")
@@ -230,8 +234,11 @@ def import_batch_q(scope: Scope, prefix: str = "") -> Q:
 # ---- Access journal and right of access (audit app, docs/privacy.md) ------------------------------
 # A coordinator searches the journal of their departments: the entries on records of their posts
 # (and attempts on unknown records by their departments' users), stored with the entry's department.
-# The right-of-access export of a person is for the ISCG of the post and the coordinator of the
-# department (reached by the reference the ISCG gives). Never the admin.
+# The page shows who, when, what kind of record, which post: never a record's identifier.
+# The right-of-access export of a person is produced by an ISCG of the post where the person is
+# recorded (the service the person asked), with the request's date and channel. Coordinators see in
+# the journal that a request was answered (when, which post, by whom), never its content (issue 16,
+# item 1). Never the admin.
 
 
 def journal_q(scope: Scope, prefix: str = "") -> Q:
@@ -241,17 +248,18 @@ def journal_q(scope: Scope, prefix: str = "") -> Q:
 
 
 def person_export_q(scope: Scope, prefix: str = "") -> Q:
-    match scope.role:
-        case Role.ISCG:
-            return _in(f"{prefix}post", scope.post_ids)
-        case Role.COORDINATOR:
-            return _in(f"{prefix}post__department", scope.department_ids)
+    """Persons whose right-of-access export a user may produce: the ISCG of the person's post only."""
+    if scope.role == Role.ISCG:
+        return _in(f"{prefix}post", scope.post_ids)
     return NOTHING
 
 
 # ---- Staff accounts -----------------------------------------------------------------------------
 # Coordinators manage the accounts attached to their departments: by department (coordinators,
-# funders), by unit (police) or by post assignment (ISCG). Callers add .distinct().
+# funders), by unit (police) or by a post assignment that has not ended (ISCG: current or upcoming,
+# confirmed or awaiting confirmation). An ended assignment gives nothing: a social worker who left a
+# Somme post for a Loire post is managed by the Loire coordinator only (issue 16, item 5).
+# Callers add .distinct().
 
 
 def user_q(scope: Scope, prefix: str = "") -> Q:
@@ -259,10 +267,13 @@ def user_q(scope: Scope, prefix: str = "") -> Q:
         return EVERYTHING
     if scope.role == Role.COORDINATOR and scope.department_ids:
         ids = scope.department_ids
+        today = timezone.localdate()
+        assignment = f"{prefix}post_assignments"
+        not_ended = Q(**{f"{assignment}__ends_on__isnull": True}) | Q(**{f"{assignment}__ends_on__gte": today})
         return (
             Q(**{f"{prefix}departments__in": ids})
             | Q(**{f"{prefix}units__department__in": ids})
-            | Q(**{f"{prefix}post_assignments__post__department__in": ids})
+            | (Q(**{f"{assignment}__post__department__in": ids}) & not_ended)
         )
     return NOTHING
 
@@ -360,7 +371,6 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_COFINANCING_FIGURES,
             Action.IMPORT_ACTIVITY,
             Action.VIEW_ACCESS_JOURNAL,
-            Action.EXPORT_PERSON_DATA,
         }
     ),
     Role.FUNDER: frozenset(

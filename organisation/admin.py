@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
+from django.utils import timezone
 
+from audit.enums import JournalAction
+from audit.services import journal_assignment
+from organisation import services
 from organisation.models import Department, Partner, PartnerType, Post, PostAssignment, Unit
 
 
@@ -33,6 +38,8 @@ class PostAssignmentInline(admin.TabularInline):
     model = PostAssignment
     extra = 0
     autocomplete_fields = ["user"]
+    # The second-person confirmation is given in the application (Équipe page), not here.
+    readonly_fields = ["requested_by", "requested_at", "confirmed_by", "confirmed_at"]
 
 
 @admin.register(Post)
@@ -43,6 +50,28 @@ class PostAdmin(admin.ModelAdmin):
     list_select_related = ["department"]
     autocomplete_fields = ["department", "units"]
     inlines = [PostAssignmentInline]
+
+    def save_formset(self, request, form, formset, change):
+        """An assignment added here (or moved to another account) is requested by the admin and awaits a
+        coordinator of the department's confirmation, as in the application (issue 16, item 6)."""
+        if formset.model is not PostAssignment:
+            return super().save_formset(request, form, formset, change)
+        requested = []
+        for assignment_form in formset.forms:
+            instance = assignment_form.instance
+            if not assignment_form.has_changed() or assignment_form in formset.deleted_forms:
+                continue
+            if instance.pk is None or "user" in assignment_form.changed_data:
+                instance.requested_by = request.user
+                instance.requested_at = timezone.now()
+                instance.confirmed_by = None
+                instance.confirmed_at = None
+                requested.append(instance)
+        super().save_formset(request, form, formset, change)
+        for assignment in requested:
+            journal_assignment(request, assignment, action=JournalAction.REQUEST)
+            transaction.on_commit(lambda pk=assignment.pk: services.send_assignment_requested_email(assignment_id=pk))
+        return None
 
 
 @admin.register(PartnerType)

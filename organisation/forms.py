@@ -38,6 +38,11 @@ class StaffForm(DsfrBaseForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
+        if not scope.is_national:
+            # Coordinators confirm each other's ISCG assignments (issue 16, item 6): a coordinator who could
+            # create a coordinator account for an address they control would confirm their own request.
+            # Coordinator accounts are the national admin's to create.
+            self.fields["role"].choices = [choice for choice in STAFF_ROLES if choice[0] != Role.COORDINATOR]
         self.fields["units"].queryset = Unit.objects.visible_to(scope).active().order_by("name")
         self.fields["post"].queryset = Post.objects.visible_to(scope).order_by("name")
         self.fields["departments"].queryset = Department.objects.visible_to(scope).order_by("code")

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +119,7 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("social workers"),
         through="PostAssignment",
+        through_fields=("post", "user"),
         related_name="posts",
         blank=True,
     )
@@ -161,13 +163,28 @@ class Post(models.Model):
 
 
 class PostAssignmentQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def pending(self):
+        """Requested by a coordinator, awaiting a second person's confirmation: gives no access yet."""
+        return self.filter(confirmed_at__isnull=True)
+
     def current(self, day=None):
+        """Confirmed assignments running on ``day`` (today by default): those that give access."""
         day = day or timezone.localdate()
-        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        return self.confirmed().filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
 
 class PostAssignment(models.Model):
-    """A social worker holding a post between two dates. Follow-ups stay with the post when they leave."""
+    """A social worker holding a post between two dates. Follow-ups stay with the post when they leave.
+
+    An assignment requested in the application (a new ISCG account, or an account given a post) is
+    *pending* (``confirmed_at`` empty) until a second person confirms it: another coordinator of the
+    department or the national admin, never the requester (issue 16, item 6). Only confirmed
+    assignments give access. Rows written outside any request (demo, volume generation, existing rows
+    at the migration) are confirmed by the database default; the admin site requests them too.
+    """
 
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(
@@ -179,6 +196,24 @@ class PostAssignment(models.Model):
     )
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, db_default=Now())
 
     objects = PostAssignmentQuerySet.as_manager()
 
@@ -197,10 +232,19 @@ class PostAssignment(models.Model):
                 name="postassignment_unique_start",
                 violation_error_message=_("This social worker already has an assignment starting on this date."),
             ),
+            models.CheckConstraint(
+                condition=~Q(confirmed_by=models.F("requested_by")),
+                name="postassignment_confirmed_by_another",
+                violation_error_message=_("An assignment is confirmed by someone other than who requested it."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} — {self.post}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None
 
 
 class PartnerType(models.Model):

@@ -14,7 +14,7 @@ from accounts import services as account_services
 from accounts.enums import AccountEvent, Role
 from accounts.history import account_event
 from accounts.models import User
-from organisation import access
+from organisation import access, services
 from organisation.models import Department, Post, PostAssignment, Unit
 
 logger = logging.getLogger(__name__)
@@ -40,12 +40,14 @@ def locked_out_filter():
 
 def with_list_data(queryset):
     current = PostAssignment.objects.current().select_related("post").order_by("post__name")
+    pending = PostAssignment.objects.pending().select_related("post", "requested_by").order_by("post__name")
     return (
         queryset.annotate(is_locked_out=locked_out_filter())
         .prefetch_related(
             Prefetch("departments", queryset=Department.objects.order_by("code")),
             Prefetch("units", queryset=Unit.objects.order_by("name")),
             Prefetch("post_assignments", queryset=current, to_attr="current_assignments"),
+            Prefetch("post_assignments", queryset=pending, to_attr="pending_assignments"),
         )
         .order_by("last_name", "first_name", "pk")
     )
@@ -71,7 +73,7 @@ def staff_create(
     elif role == Role.POLICE:
         user.units.set(units)
     elif role == Role.ISCG and post is not None:
-        PostAssignment.objects.create(post=post, user=user, starts_on=starts_on or timezone.localdate())
+        services.post_assignment_request(post=post, user=user, by=by, starts_on=starts_on)
     account_services.user_invite(user=user, by=by)  # queued in this transaction (background.outbox)
     return user
 

@@ -16,6 +16,11 @@ urlpatterns = [
     path("equipe/nouveau/", views.staff_create, name="staff_create"),
     path("equipe/<uuid:public_id>/", views.staff_detail, name="staff_detail"),
     path(
+        "equipe/<uuid:public_id>/affectations/<int:assignment_id>/confirmer/",
+        views.staff_assignment_confirm,
+        name="staff_assignment_confirm",
+    ),
+    path(
         "equipe/<uuid:public_id>/<slug:action>/",
         views.staff_action,
         name="staff_action",

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
@@ -10,6 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts import services as account_services
 from accounts.enums import Role
 from accounts.history import account_history
+from audit.enums import JournalAction
+from audit.services import journal_assignment
 from organisation import access, services, staff
 from organisation.access import Action
 from organisation.filters import PartnerFilter
@@ -164,6 +167,15 @@ def staff_create(request):
     if request.method == "POST" and form.is_valid():
         user = staff.staff_create(by=request.user, **form.cleaned_data)
         messages.success(request, _("The account is created and an invitation has been sent by e-mail."))
+        for assignment in PostAssignment.objects.pending().filter(user=user).select_related("post", "user"):
+            journal_assignment(request, assignment, action=JournalAction.REQUEST)
+            messages.info(
+                request,
+                _(
+                    "The assignment to the post takes effect once another coordinator of the department or the "
+                    "national administrator confirms it; until then the account sees no follow-up."
+                ),
+            )
         return redirect("organisation:staff_detail", public_id=user.public_id)
     return render(request, "organisation/staff_form.html", {"form": form})
 
@@ -171,12 +183,35 @@ def staff_create(request):
 def staff_detail(request, public_id):
     access.require(request.scope, Action.MANAGE_STAFF)
     member = get_object_or_404(staff.with_list_data(staff.staff_visible_to(request.scope)), public_id=public_id)
+    for assignment in member.pending_assignments:
+        assignment.can_confirm = services.can_confirm_assignment(assignment=assignment, by=request.user)
     return render(request, "organisation/staff_detail.html", {"member": member, **_account_history_context(member)})
 
 
 def _account_history_context(member) -> dict:
     """The journal of changes to the account (accounts.history), for its team page."""
     return {"account_history": account_history(member)}
+
+
+@require_POST
+def staff_assignment_confirm(request, public_id, assignment_id):
+    """The second person confirms a pending assignment (never the requester): it gives access from now on."""
+    access.require(request.scope, Action.MANAGE_STAFF)
+    member = get_object_or_404(staff.staff_visible_to(request.scope), public_id=public_id)
+    assignment = get_object_or_404(
+        PostAssignment.objects.pending()
+        .filter(post__in=Post.objects.visible_to(request.scope))
+        .select_related("post", "user"),
+        pk=assignment_id,
+        user=member,
+    )
+    try:
+        services.post_assignment_confirm(assignment=assignment, by=request.user)
+    except services.ConfirmationRefused:
+        raise PermissionDenied from None
+    journal_assignment(request, assignment, action=JournalAction.CONFIRM)
+    messages.success(request, _("The assignment is confirmed: the social worker now has access to the post."))
+    return redirect("organisation:staff_detail", public_id=public_id)
 
 
 @require_POST

@@ -14,7 +14,10 @@ from audit.services import journal_purge
 from tests.audit.factories import AccessEntryFactory
 from tests.queries import queries_for
 
-ENTRY_FIELDS = {"id", "user", "role", "at", "record_type", "record_public_id", "action", "request_id", "department"}
+ENTRY_FIELDS = {
+    "id", "user", "role", "at", "record_type", "record_public_id", "action", "request_id", "department", "post",
+    "request_received_on", "request_channel",  # a right-of-access request: a date and a channel code
+}  # fmt: skip
 
 
 def test_every_journaled_page_writes_one_entry_with_ids_only(world, client_for):
@@ -44,7 +47,7 @@ def test_every_journaled_page_writes_one_entry_with_ids_only(world, client_for):
         assert entry.request_id == response["X-Request-ID"]
         assert entry.department == a.department
         assert timezone.now() - entry.at < datetime.timedelta(minutes=1)
-    # Nothing but ids: the model has no other column.
+    # Nothing but ids (and a right-of-access request's date and channel code): no other column.
     assert {f.name for f in AccessEntry._meta.concrete_fields} == ENTRY_FIELDS
 
 
