@@ -23,7 +23,7 @@ class RecordType(models.TextChoices):
 
 
 class AccessRequestChannel(models.TextChoices):
-    """How a person asked the post for their data (right of access, DOMAIN.md §9)."""
+    """How a person asked the post for their data (right of access, docs/domain.md §9)."""
 
     IN_PERSON = "in_person", _("In person, at the post")
     LETTER = "letter", _("Letter")

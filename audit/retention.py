@@ -1,4 +1,4 @@
-"""Retention (DOMAIN.md §9): follow-ups closed, or without activity, for RETENTION_YEARS are anonymised.
+"""Retention (docs/domain.md §9): follow-ups closed, or without activity, for RETENTION_YEARS are anonymised.
 
 Erased: identity (names, birth name, birth date — replaced by the age class at the first held
 intervention), contacts (safe phone, e-mail, best time, commune), free texts (intervention summaries

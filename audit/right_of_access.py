@@ -1,8 +1,8 @@
-"""Right of access (DOMAIN.md §9): everything held about one person, for the person's request.
+"""Right of access (docs/domain.md §9): everything held about one person, for the person's request.
 
 Reached by the reference the ISCG gives (short reference or public id), within the department of the
 coordinator or the post of the ISCG. Left out on purpose: private notes (their author's working notes,
-counted only), danger-grid answers (never in exports, DOMAIN.md §5: the grids are counted), and other
+counted only), danger-grid answers (never in exports, docs/domain.md §5: the grids are counted), and other
 people's identities (the referral's other persons are listed by role only; household members by
 reference).
 """

@@ -23,7 +23,7 @@ __all__ = [
 
 
 class AgeClass(models.TextChoices):
-    """DOMAIN.md §6: the age classes of every bilan."""
+    """docs/domain.md §6: the age classes of every bilan."""
 
     AGE_0_10 = "0_10", _("0 to 10")
     AGE_11_14 = "11_14", _("11 to 14")

@@ -1,4 +1,4 @@
-"""Casework (DOMAIN.md §4): persons, follow-ups, interventions, social assessments and orientations.
+"""Casework (docs/domain.md §4): persons, follow-ups, interventions, social assessments and orientations.
 
 Everything here is person-level data of one ISCG post: the querysets' ``visible_to(scope)`` call
 organisation.access, and none of these models is registered in the Django admin (except the
@@ -42,7 +42,7 @@ def short_reference(public_id: uuid.UUID) -> str:
 
 
 class ViolenceForm(models.Model):
-    """A form of violence (DOMAIN.md §6): physical, psychological… Seeded; administrators may edit it."""
+    """A form of violence (docs/domain.md §6): physical, psychological… Seeded; administrators may edit it."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)

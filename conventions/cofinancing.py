@@ -1,4 +1,4 @@
-"""The cofinancing engine (DOMAIN.md §8): who pays what of one convention year's cost.
+"""The cofinancing engine (docs/domain.md §8): who pays what of one convention year's cost.
 
 Pure functions, no database: the services feed them a year's total cost and the year's rules and
 store what they return. Amounts are integer cents. Rules are applied in rank order:

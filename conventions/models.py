@@ -1,4 +1,4 @@
-"""Conventions and cofinancing (DOMAIN.md §8). Money is in integer cents everywhere.
+"""Conventions and cofinancing (docs/domain.md §8). Money is in integer cents everywhere.
 
 Computed columns (``PostCost.prorated_cost_cents``, ``FundingRule.committed_cents``) are written by
 the services only, from the cofinancing engine, so that summaries are plain database aggregates.
@@ -266,7 +266,7 @@ class FundingRuleQuerySet(models.QuerySet):
 
 
 class FundingRule(models.Model):
-    """One funder's share of one convention year (DOMAIN.md §8)."""
+    """One funder's share of one convention year (docs/domain.md §8)."""
 
     convention = models.ForeignKey(
         Convention, verbose_name=_("convention"), on_delete=models.CASCADE, related_name="funding_rules"

@@ -1,4 +1,4 @@
-"""Cofinancing summaries (DOMAIN.md §8), read-only, computed by database aggregates.
+"""Cofinancing summaries (docs/domain.md §8), read-only, computed by database aggregates.
 
 The engine's results are stored by the services (``FundingRule.committed_cents``,
 ``PostCost.prorated_cost_cents``), so every figure here is a ``Sum`` grouped by the database; Python

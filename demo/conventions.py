@@ -1,4 +1,4 @@
-"""Demo conventions and cofinancing (DOMAIN.md §8), built through the services, dated from today so
+"""Demo conventions and cofinancing (docs/domain.md §8), built through the services, dated from today so
 that the last complete civil year and the current one have commitments, payments and steering
 committees. Idempotent: a convention that already exists (same department and title) keeps its rules
 and payments; only the committees held since are added. All names are fictional.

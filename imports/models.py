@@ -1,4 +1,4 @@
-"""Import batches (DOMAIN.md §4 history brought in from spreadsheets) and what each batch created.
+"""Import batches (docs/domain.md §4 history brought in from spreadsheets) and what each batch created.
 
 No field is added to the casework or referrals models: ``ImportedRecord`` keeps, per post, the
 external id a service gave each record and the object the import created for it. Its unique

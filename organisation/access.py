@@ -135,7 +135,7 @@ def partner_q(scope: Scope, prefix: str = "") -> Q:
     return NOTHING
 
 
-# ---- Referrals (saisines, DOMAIN.md §2-3) -------------------------------------------------------
+# ---- Referrals (saisines, docs/domain.md §2-3) -------------------------------------------------------
 # Police see their units' referrals (status only, enforced by the views they may reach), the ISCG
 # the referrals of the units their posts cover, coordinators their departments' referrals (list
 # metadata only), funders nothing.
@@ -153,7 +153,7 @@ def referral_q(scope: Scope, prefix: str = "") -> Q:
     return NOTHING
 
 
-# ---- Casework (DOMAIN.md §2, §4) ----------------------------------------------------------------
+# ---- Casework (docs/domain.md §2, §4) ----------------------------------------------------------------
 # Persons and follow-ups belong to a post: the ISCG holding the post see them (and lose them when
 # they leave it: the follow-ups stay with the post). Coordinators list their departments' follow-ups
 # (dates, post, status) but never read their content. Police, funders and the admin see nothing:
@@ -182,7 +182,7 @@ def person_q(scope: Scope, prefix: str = "") -> Q:
     return casework_content_q(scope, prefix)
 
 
-# ---- Conventions and cofinancing (DOMAIN.md §8) -------------------------------------------------
+# ---- Conventions and cofinancing (docs/domain.md §8) -------------------------------------------------
 # Financial data: coordinators and funders of the department, and the admin. Police and ISCG never.
 
 
@@ -200,11 +200,11 @@ def funder_q(scope: Scope, prefix: str = "") -> Q:
     return convention_q(scope, prefix)
 
 
-# ---- Bilans (DOMAIN.md §7) ---------------------------------------------------------------------
+# ---- Bilans (docs/domain.md §7) ---------------------------------------------------------------------
 # A bilan is an aggregate. Its possible scopes: the posts and units a user sees (the ISCG: their
 # posts and the units they cover), the departments of coordinators and funders (not the ISCG: a
 # department bilan mixes other posts), the whole country for the admin. Funders always get masked
-# figures; the ISCG never get cofinancing figures (financial data, DOMAIN.md §8).
+# figures; the ISCG never get cofinancing figures (financial data, docs/domain.md §8).
 
 
 def bilan_department_q(scope: Scope, path: str = "pk") -> Q:
@@ -303,7 +303,7 @@ class Action(StrEnum):
     VIEW_CASEWORK = "casework.view"
     MANAGE_CASEWORK = "casework.manage"
     LIST_DEPARTMENT_FOLLOWUPS = "casework.list_department"
-    # Reporting (DOMAIN.md §7): bilans are aggregates; exact figures for ISCG, coordinators, admin.
+    # Reporting (docs/domain.md §7): bilans are aggregates; exact figures for ISCG, coordinators, admin.
     VIEW_BILAN = "bilan.view"
     VIEW_EXACT_FIGURES = "bilan.view_exact"
     VIEW_NATIONAL_BILAN = "bilan.view_national"
@@ -315,9 +315,9 @@ class Action(StrEnum):
     EXPORT_PERSON_DATA = "audit.export_person"
 
 
-# Grid answers are among the most sensitive data (DOMAIN.md §5): the ISCG's only, not even the admin's.
+# Grid answers are among the most sensitive data (docs/domain.md §5): the ISCG's only, not even the admin's.
 ISCG_ONLY_ACTIONS = frozenset({Action.VIEW_DANGER_GRID})
-# Person-level casework: not even the admin reads it (DOMAIN.md §2: the admin has the Django admin).
+# Person-level casework: not even the admin reads it (docs/domain.md §2: the admin has the Django admin).
 CASEWORK_ACTIONS = frozenset(
     {Action.VIEW_CASEWORK, Action.MANAGE_CASEWORK, Action.LIST_DEPARTMENT_FOLLOWUPS, Action.IMPORT_ACTIVITY}
 )

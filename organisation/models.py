@@ -248,7 +248,7 @@ class PostAssignment(models.Model):
 
 
 class PartnerType(models.Model):
-    """A kind of service people are oriented to (DOMAIN.md §6). Seeded; administrators may edit it."""
+    """A kind of service people are oriented to (docs/domain.md §6). Seeded; administrators may edit it."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=150, unique=True)

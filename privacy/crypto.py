@@ -1,4 +1,4 @@
-"""Encryption at rest and keyed hashes (DOMAIN.md §9).
+"""Encryption at rest and keyed hashes (docs/domain.md §9).
 
 - Free texts and safe contacts are sealed with Fernet (AES-128-CBC + HMAC-SHA256, from
   ``cryptography``). ``FIELD_ENCRYPTION_KEYS`` lists the keys, newest first: the newest encrypts,

@@ -1,4 +1,4 @@
-"""The danger-grid rule (DOMAIN.md §5), in one place.
+"""The danger-grid rule (docs/domain.md §5), in one place.
 
 "Danger caractérisé" is reached with at least ``yes_threshold`` "yes" answers, or at least
 ``red_threshold`` "yes" answers to red items. Both thresholds belong to the grid version.

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Source(models.TextChoices):
-    """How the situation reached the ISCG (DOMAIN.md §3)."""
+    """How the situation reached the ISCG (docs/domain.md §3)."""
 
     COMPLAINT = "complaint", _("Complaint")
     LOGBOOK = "logbook", _("Logbook entry (main courante)")

@@ -30,7 +30,7 @@ ADULT_AGE = 18
 
 
 class Problem(models.Model):
-    """A situation category (DOMAIN.md §6). Seeded by a data migration; administrators may edit it."""
+    """A situation category (docs/domain.md §6). Seeded by a data migration; administrators may edit it."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=150, unique=True)

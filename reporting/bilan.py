@@ -1,7 +1,7 @@
 """The shape of a bilan: what the indicators compute and every output (screen, PDF, CSV, XLSX, JSON) reads.
 
 A bilan is plain data, built by ``reporting.indicators.compute_bilan`` from database aggregates and
-possibly masked by ``reporting.masking.mask_bilan`` (DOMAIN.md §7.3). Outputs never query the
+possibly masked by ``reporting.masking.mask_bilan`` (docs/domain.md §7.3). Outputs never query the
 database: they only read these objects.
 """
 
@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-# What a masked cell shows (DOMAIN.md §7.4: masked cells are the string "< 11" in JSON).
+# What a masked cell shows (docs/domain.md §7.4: masked cells are the string "< 11" in JSON).
 # ``primary_mask_label(threshold)`` gives it for another threshold.
 SECONDARY_MASK = "secret"  # a cell hidden only so that a masked neighbour cannot be recomputed
 
@@ -26,7 +26,7 @@ Value = int | float | str | None  # str only once masked; None when a figure can
 class Unit(StrEnum):
     """What a figure counts: decides its formatting and whether masking applies."""
 
-    PERSONS = "persons"  # masked (DOMAIN.md §7.3: counts of persons)
+    PERSONS = "persons"  # masked (docs/domain.md §7.3: counts of persons)
     FOLLOWUPS = "followups"  # one follow-up is one person's situation: masked like persons
     REFERRALS = "referrals"
     INTERVENTIONS = "interventions"
@@ -54,7 +54,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class Indicator:
-    id: str  # stable id of DOMAIN.md §7.2: "A1" … "I4"
+    id: str  # stable id of docs/domain.md §7.2: "A1" … "I4"
     label: str
     unit: Unit
     total: Value
@@ -138,7 +138,7 @@ class Month:
 class Bilan:
     scope: BilanScope
     period: Period
-    indicators: dict[str, Indicator]  # keyed by id, in the order of DOMAIN.md §7.2
+    indicators: dict[str, Indicator]  # keyed by id, in the order of docs/domain.md §7.2
     masking_threshold: int | None = None  # None: exact figures (ISCG, coordinators)
     generated_at: datetime.datetime | None = None
     previous: "Bilan | None" = None  # the previous period of the same length, for comparison

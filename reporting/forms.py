@@ -84,7 +84,7 @@ class BilanForm(DsfrBaseForm):
         self.fields["scope"].choices = choices
         self.is_always_masked = not access.can(scope, Action.VIEW_EXACT_FIGURES)
         if self.is_always_masked:
-            # Funders see masked figures only (DOMAIN.md §7.3): no choice to make.
+            # Funders see masked figures only (docs/domain.md §7.3): no choice to make.
             # They may raise the threshold, never lower it below the default.
             del self.fields["diffusion"]
             self.fields["threshold"].min_value = DEFAULT_THRESHOLD

@@ -1,4 +1,4 @@
-"""The indicators of a bilan (DOMAIN.md §7.2), each computed by the database.
+"""The indicators of a bilan (docs/domain.md §7.2), each computed by the database.
 
 Every figure here is an aggregate (``COUNT``, ``SUM``, conditional counts, correlated subqueries);
 medians are PostgreSQL's ``percentile_cont``, elsewhere the one or two middle rows of a query ordered
@@ -6,7 +6,7 @@ by the database. The person figures come from one query grouped by person (``_Pe
 Nothing loads the rows of persons or interventions into Python, so the number of queries of a bilan
 is fixed, whatever the volume of data (``tests/reporting/test_indicators.py`` asserts it).
 
-Counting rules (DOMAIN.md §7.1), as built here:
+Counting rules (docs/domain.md §7.1), as built here:
 - only interventions with status *held* count as held; no-shows are reported apart (C2);
 - person attributes are taken at the person's first held intervention of the period in the scope:
   age (from the date of birth at that date, else the recorded age class), role (of the follow-up of
@@ -94,7 +94,7 @@ from reporting.alongside import alongside
 from reporting.bilan import Bilan, BilanScope, Cell, Indicator, Month, Period, ScopeKind
 from reporting.bilan import Unit as FigureUnit
 
-DAYS_PER_MONTH = 30.44  # DOMAIN.md §7.2 F2
+DAYS_PER_MONTH = 30.44  # docs/domain.md §7.2 F2
 UNKNOWN = "unknown"
 
 
@@ -308,7 +308,7 @@ def persons_met_count(*, scope: BilanScope, period: Period) -> int:
 def compute_bilan(
     *, scope: BilanScope, period: Period, with_previous: bool = True, include_cofinancing: bool = True
 ) -> Bilan:
-    """Every indicator of DOMAIN.md §7.2 for a scope and a period (and the previous period of the same
+    """Every indicator of docs/domain.md §7.2 for a scope and a period (and the previous period of the same
     length when ``with_previous``). ``include_cofinancing=False`` leaves out group I (financial data
     is for coordinators, funders and the admin).
 
@@ -438,7 +438,7 @@ def _monthly(filters: _Filters, bounds: _Bounds) -> tuple[Month, ...]:
 
 
 def _compute(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts]", *, include_cofinancing: bool):
-    """The indicators of one period, in the order of DOMAIN.md §7.2. ``facts`` may still be running:
+    """The indicators of one period, in the order of docs/domain.md §7.2. ``facts`` may still be running:
     the sections that do not need it come first, the others read it after their own queries."""
     held = _held(filters, bounds)
     sections = {
@@ -630,7 +630,7 @@ class _PersonFacts:
     """What groups B, C and D say of the persons met, from one query: the held interventions of the
     period grouped by person (one row each: sex, age class and role at the first one, places, whether
     held before, danger), then one aggregate over those rows. One query rather than one per
-    indicator, each deriving the persons met again (DOMAIN.md §7.1 counting rules)."""
+    indicator, each deriving the persons met again (docs/domain.md §7.1 counting rules)."""
 
     met: int
     seen_before: int

@@ -1,4 +1,4 @@
-"""Statistical masking of a bilan (DOMAIN.md §7.3) and the requests a masked viewer may make.
+"""Statistical masking of a bilan (docs/domain.md §7.3) and the requests a masked viewer may make.
 
 For the ``funder`` role and every export marked "diffusion":
 1. **primary suppression**: a count of persons from 1 to ``threshold - 1`` becomes ``"< threshold"``

@@ -1,4 +1,4 @@
-"""Seed the forms of violence of DOMAIN.md §6 (administrators may edit them afterwards)."""
+"""Seed the forms of violence of docs/domain.md §6 (administrators may edit them afterwards)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Seed the partner types of DOMAIN.md §6 (administrators may edit them afterwards)."""
+"""Seed the partner types of docs/domain.md §6 (administrators may edit them afterwards)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Seed the situation categories of DOMAIN.md §6 (administrators may edit them afterwards)."""
+"""Seed the situation categories of docs/domain.md §6 (administrators may edit them afterwards)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Seed the "2019" danger grid of DOMAIN.md §5: 23 questions in three parts, 5 red ones.
+"""Seed the "2019" danger grid of docs/domain.md §5: 23 questions in three parts, 5 red ones.
 
 Built from the public description of the grid; administrators may correct it while no grid has
 been filled with it, and publish a new version afterwards.

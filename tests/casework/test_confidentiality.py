@@ -1,4 +1,4 @@
-"""DOMAIN.md §2 and the issue's confidentiality rules, one test per rule."""
+"""docs/domain.md §2 and the issue's confidentiality rules, one test per rule."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The demo gives every demo department a meaningful bilan (DOMAIN.md §7.2) for the last complete
+"""The demo gives every demo department a meaningful bilan (docs/domain.md §7.2) for the last complete
 civil year and for the current year so far. Every date is computed from today."""
 
 from collections import Counter
@@ -199,7 +199,7 @@ def test_someone_is_followed_in_both_posts_of_every_department():
 
 
 def test_breakdowns_have_large_cells_and_cells_that_masking_hides(last_year):
-    """Many counts of persons exceed 10, and a few cells stay between 1 and 10 (DOMAIN.md §7.3)."""
+    """Many counts of persons exceed 10, and a few cells stay between 1 and 10 (docs/domain.md §7.3)."""
     for code in TERRITORY:
         met = persons_met(last_year, post__department__code=code)
         cells = list(Counter(met.values_list("sex", flat=True)).values())

@@ -1,5 +1,5 @@
 """Round trip: a post's history exported into the import format and imported into an empty post
-gives the same bilan, indicator by indicator (DOMAIN.md §7.2; group I left out: conventions are not
+gives the same bilan, indicator by indicator (docs/domain.md §7.2; group I left out: conventions are not
 imported)."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Each indicator of DOMAIN.md §7.2 against figures computed by hand on a small data set.
+"""Each indicator of docs/domain.md §7.2 against figures computed by hand on a small data set.
 
 Department 80 in 2025 (the scope of most tests):
 - post P covers unit U; post Q (same department) covers unit V; post R is in department 42.

@@ -1,4 +1,4 @@
-"""Masking of small counts (DOMAIN.md §7.3), on bilans built by hand."""
+"""Masking of small counts (docs/domain.md §7.3), on bilans built by hand."""
 
 import datetime
 import random

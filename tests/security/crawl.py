@@ -21,7 +21,7 @@ EXPORT_FORMATS = {
     "imports:template": ["xlsx", "zip"],
 }
 # Models whose rows a read is allowed to add: the access journal and the change history are
-# written by design on reads (DOMAIN.md §9), sessions and lockout records by signing in.
+# written by design on reads (docs/domain.md §9), sessions and lockout records by signing in.
 WRITTEN_ON_READ = {"audit", "auditlog", "sessions", "axes", "otp_totp", "otp_static"}
 # Single models written on reads by design: the officer's home page notes when it was last seen.
 WRITTEN_ON_READ_MODELS = {"referrals.PoliceHomeVisit"}

@@ -4,7 +4,7 @@
         --format pdf --output bilan-80-2024.pdf [--masking 11]
 
 The scope is ``post:<public_id>``, ``unit:<public_id>``, ``department:<code>`` or ``national``;
-``--masking N`` masks the figures as for a diffusion (DOMAIN.md §7.3), for a department and a complete
+``--masking N`` masks the figures as for a diffusion (docs/domain.md §7.3), for a department and a complete
 civil year only (docs/reporting.md, "Disclosure control"). Only aggregates are written,
 and the command prints nothing about persons.
 """
