@@ -319,6 +319,8 @@ def _framework_progress(framework: Convention, locals_: list, planned: dict[int,
 def frameworks_progress(frameworks) -> list[FrameworkProgress]:
     """Planned against created FTE for framework conventions (a queryset already scoped). Three queries."""
     frameworks = list(frameworks.filter(kind=ConventionKind.FRAMEWORK).order_by("-starts_on", "title", "pk"))
+    if not frameworks:
+        return []
     ids = [framework.pk for framework in frameworks]
     locals_by_framework: dict[int, list] = {pk: [] for pk in ids}
     for local in (

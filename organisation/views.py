@@ -14,6 +14,7 @@ from organisation.access import Action
 from organisation.filters import PartnerFilter
 from organisation.forms import PartnerForm, StaffForm
 from organisation.models import Department, Partner, Post, PostAssignment, Unit
+from organisation.posts import covered_units
 
 PAGE_SIZE = 25
 
@@ -72,6 +73,7 @@ def department_detail(request, code):
         "posts": posts.with_list_data(),
         "active_post_count": totals["active_post_count"],
         "total_fte": totals["total_fte"] or 0,
+        "fte_by_force": posts.active_on(today).fte_by_force(),
         "social_worker_count": social_worker_count,
         "units": units,
         "partner_count": partner_count,
@@ -101,7 +103,14 @@ def post_detail(request, public_id):
     access.require(request.scope, Action.VIEW_POST)
     post = get_object_or_404(Post.objects.visible_to(request.scope).with_list_data(), public_id=public_id)
     assignments = PostAssignment.objects.filter(post=post).select_related("user").order_by("-starts_on", "pk")
-    return render(request, "organisation/post_detail.html", {"post": post, "assignments": assignments})
+    context = {
+        "post": post,
+        "assignments": assignments,
+        "covered_units": covered_units(post),
+        "splits": post.splits.select_related("unit").order_by("pk"),
+        "can_manage": access.can(request.scope, Action.MANAGE_POSTS),
+    }
+    return render(request, "organisation/post_detail.html", context)
 
 
 def partner_list(request):

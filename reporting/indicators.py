@@ -176,7 +176,8 @@ class _Filters:
 
     def referral(self) -> Q:
         if self.post:
-            return Q(unit__in=Post.units.through.objects.filter(post=self.post.pk).values("unit"))
+            # Listed units and those the post's coverage rule reaches (units created later included).
+            return Q(unit__in=Unit.objects.covered_by([self.post], datetime.date.max).values("pk"))
         if self.department:
             return Q(unit__department=self.department.pk)
         if self.unit:
