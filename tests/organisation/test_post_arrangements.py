@@ -177,3 +177,9 @@ def test_the_post_page_lists_the_units_covered_today_and_since_when(world, clien
     content = client.get(world.a.post.get_absolute_url()).content.decode()
     assert "Brigade de Ham" in content and "depuis le 02/03/2026" in content
     assert world.a.unit.name in content  # the listed unit stays covered
+
+
+def test_a_unit_added_in_the_admin_is_dated_today_so_rules_cover_it_from_today(world, client_for):
+    response = client_for("admin").get(reverse("admin:organisation_unit_add"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["opened_on"] == TODAY
