@@ -201,6 +201,8 @@ def _framework_errors(convention: Convention) -> dict[str, str]:
         return errors
     if convention.planned_fte is not None:
         errors["planned_fte"] = _("Only a framework convention plans FTE.")
+    if convention.pk is not None and convention.local_conventions.exists():
+        errors["kind"] = _("Local conventions depend on this framework convention: it stays a framework convention.")
     if framework is None:
         return errors
     if framework.kind != ConventionKind.FRAMEWORK:

@@ -261,3 +261,12 @@ def test_department_summary_of_a_year_without_framework_shows_none(world, client
         reverse("conventions:department_summary", kwargs={"code": world.a.department.code})
     )
     assert response.context["summary"].frameworks == []
+
+
+def test_a_framework_with_local_conventions_stays_a_framework():
+    cadre = framework()
+    local(cadre, ["1"])
+    data = header(title=cadre.title, starts_on=cadre.starts_on, ends_on=cadre.ends_on)
+    with pytest.raises(ValidationError) as error:
+        services.convention_update(convention=cadre, expected_version=cadre.version, data=data, parties=[], posts=[])
+    assert "elle reste une convention cadre" in str(error.value)
