@@ -204,8 +204,7 @@ class OpenFromReferralForm(DsfrBaseForm):
         if victims:
             self.fields["referral_person"].initial = victims[0].pk
         self.fields["existing_person"].queryset = candidates
-        covering = Post.objects.covering(referral.unit).values("pk")
-        posts = Post.objects.visible_to(scope).filter(pk__in=covering).order_by("name").distinct()
+        posts = Post.objects.visible_to(scope).covering(referral.unit).order_by("name")
         self.fields["post"].queryset = posts
         if len(posts) <= 1:
             self.fields["post"].widget = forms.HiddenInput()
