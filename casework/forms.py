@@ -233,7 +233,7 @@ class OpenFromReferralForm(DsfrBaseForm):
             self.fields["existing_person"].label_from_instance = _candidate_label
         else:
             self.fields["existing_person"].widget = forms.HiddenInput()
-        posts = Post.objects.visible_to(scope).filter(units=referral.unit).order_by("name").distinct()
+        posts = Post.objects.visible_to(scope).covering(referral.unit).order_by("name")
         self.fields["post"].queryset = posts
         if len(posts) <= 1:
             self.fields["post"].widget = forms.HiddenInput()

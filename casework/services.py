@@ -289,7 +289,8 @@ def _post_of(*, user: User, referral: Referral) -> Post:
     today = timezone.localdate()
     posts = list(
         Post.objects.active_on(today)
-        .filter(units=referral.unit_id, assignments__in=PostAssignment.objects.current(today).filter(user=user))
+        .filter(pk__in=Post.objects.covering(referral.unit, today).values("pk"))
+        .filter(assignments__in=PostAssignment.objects.current(today).filter(user=user))
         .distinct()[:2]
     )
     if len(posts) != 1:
@@ -314,7 +315,7 @@ def followup_open_from_referral(
     cannot be taken up."""
     if post is None:
         post = person.post if person is not None else _post_of(user=by, referral=referral)
-    if referral.unit_id not in set(post.units.values_list("pk", flat=True)):
+    if not Post.objects.covering(referral.unit).filter(pk=post.pk).exists():
         raise TransitionError(_("This referral comes from a unit your post does not cover."))
     if person is None:
         if referral_person is None or referral_person.referral_id != referral.pk:

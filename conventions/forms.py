@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from conventions import cofinancing
@@ -71,6 +72,11 @@ class VersionForm(DsfrBaseForm):
 # ---- Convention ---------------------------------------------------------------------------------
 
 
+OUTSIDE_FRAMEWORK = _(
+    "A local convention's dates must lie within those of its framework convention (%(start)s – %(end)s)."
+)
+
+
 class ConventionForm(DsfrBaseForm):
     title = forms.CharField(label=_("Title"), max_length=255)
     kind = forms.ChoiceField(label=_("Kind of convention"), choices=ConventionKind.choices)
@@ -80,6 +86,21 @@ class ConventionForm(DsfrBaseForm):
         queryset=Convention.objects.none(),
         required=False,
         help_text=_("Required for an amendment: the convention it amends."),
+    )
+    framework = forms.ModelChoiceField(
+        label=_("Framework convention"),
+        queryset=Convention.objects.none(),
+        required=False,
+        help_text=_("For a local convention: the département-wide framework convention it implements."),
+    )
+    planned_fte = forms.DecimalField(
+        label=_("Planned FTE"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        localize=True,
+        help_text=_("For a framework convention: the FTE it plans in total, for example 6."),
     )
     employer = forms.CharField(label=_("Employer"), max_length=200)
     starts_on = date_field(_("Start date"))
@@ -98,6 +119,8 @@ class ConventionForm(DsfrBaseForm):
                     "kind": instance.kind,
                     "department": instance.department_id,
                     "parent": instance.parent_id,
+                    "framework": instance.framework_id,
+                    "planned_fte": instance.planned_fte,
                     "employer": instance.employer,
                     "starts_on": instance.starts_on,
                     "ends_on": instance.ends_on,
@@ -114,6 +137,7 @@ class ConventionForm(DsfrBaseForm):
             self.fields["department"].disabled = True
             self.fields["version"].required = True
         self.fields["parent"].queryset = parents
+        self.fields["framework"].queryset = parents.filter(kind=ConventionKind.FRAMEWORK)
 
     def clean(self):
         data = super().clean()
@@ -125,6 +149,23 @@ class ConventionForm(DsfrBaseForm):
         parent, department = data.get("parent"), data.get("department")
         if parent and department and parent.department_id != department.pk:
             self.add_error("parent", _("The parent convention must belong to the same department."))
+        framework = data.get("framework")
+        if data.get("kind") == ConventionKind.FRAMEWORK:
+            if framework:
+                self.add_error("framework", _("A framework convention cannot depend on another framework convention."))
+        elif data.get("planned_fte") is not None:
+            self.add_error("planned_fte", _("Only a framework convention plans FTE."))
+        if framework and department and framework.department_id != department.pk:
+            self.add_error("framework", _("The framework convention must belong to the same department."))
+        elif framework and starts_on and ends_on and (starts_on < framework.starts_on or ends_on > framework.ends_on):
+            self.add_error(
+                "framework",
+                OUTSIDE_FRAMEWORK
+                % {
+                    "start": date_format(framework.starts_on, "SHORT_DATE_FORMAT"),
+                    "end": date_format(framework.ends_on, "SHORT_DATE_FORMAT"),
+                },
+            )
         return data
 
 
@@ -194,6 +235,29 @@ class UniquePostFormSet(BaseFormSet):
             raise ValidationError(_("A post is listed twice."))
 
 
+class PlannedYearForm(DsfrBaseForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    planned_fte = forms.DecimalField(
+        label=_("Planned FTE"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+
+
+class PlannedYearFormSetBase(BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        years = [data["year"] for data in self.kept_data()]
+        if len(set(years)) != len(years):
+            raise ValidationError(_("A year is listed twice."))
+
+    def as_mapping(self) -> dict:
+        return {data["year"]: data["planned_fte"] for data in self.kept_data()}
+
+
+PlannedYearFormSet = forms.formset_factory(
+    PlannedYearForm, formset=PlannedYearFormSetBase, extra=2, can_delete=True, max_num=30
+)
 PartyFormSet = forms.formset_factory(PartyForm, formset=BaseFormSet, extra=2, can_delete=True, max_num=30)
 PostShareFormSet = forms.formset_factory(
     PostShareForm, formset=UniquePostFormSet, extra=2, can_delete=True, max_num=50

@@ -106,6 +106,23 @@ class Convention(models.Model):
         blank=True,
         help_text=_("Required for an amendment: the convention it amends."),
     )
+    framework = models.ForeignKey(
+        "self",
+        verbose_name=_("framework convention"),
+        on_delete=models.PROTECT,
+        related_name="local_conventions",
+        null=True,
+        blank=True,
+        help_text=_("For a local convention: the département-wide framework convention it implements."),
+    )
+    planned_fte = models.DecimalField(
+        _("planned FTE"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For a framework convention: the FTE it plans, created post by post by local conventions."),
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="conventions"
     )
@@ -141,6 +158,21 @@ class Convention(models.Model):
                 name="convention_ends_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            models.CheckConstraint(
+                condition=Q(planned_fte__isnull=True) | Q(planned_fte__gt=0),
+                name="convention_planned_fte_positive",
+                violation_error_message=_("The planned FTE must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_fte__isnull=True) | Q(kind=ConventionKind.FRAMEWORK),
+                name="convention_planned_fte_framework_only",
+                violation_error_message=_("Only a framework convention plans FTE."),
+            ),
+            models.CheckConstraint(
+                condition=Q(framework__isnull=True) | ~Q(kind=ConventionKind.FRAMEWORK),
+                name="convention_framework_not_nested",
+                violation_error_message=_("A framework convention cannot depend on another framework convention."),
+            ),
         ]
         indexes = [models.Index(fields=["department", "ends_on"], name="convention_department_end_idx")]
 
@@ -153,6 +185,40 @@ class Convention(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.starts_on.year, self.ends_on.year + 1))
+
+    @property
+    def is_framework(self) -> bool:
+        return self.kind == ConventionKind.FRAMEWORK
+
+
+class PlannedYear(models.Model):
+    """The FTE a framework convention plans for one civil year (optional: the total is on the convention)."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name=_("framework convention"), on_delete=models.CASCADE, related_name="planned_years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    planned_fte = models.DecimalField(_("planned FTE"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("planned FTE of a year")
+        verbose_name_plural = _("planned FTE by year")
+        ordering = ["convention", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "year"],
+                name="plannedyear_unique_year",
+                violation_error_message=_("This year already has planned FTE."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_fte__gt=0),
+                name="plannedyear_planned_fte_positive",
+                violation_error_message=_("The planned FTE must be positive."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.convention} — {self.year}"
 
 
 class ConventionParty(models.Model):

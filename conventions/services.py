@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conventions import cofinancing
@@ -27,6 +28,7 @@ from conventions.models import (
     Funder,
     FundingRule,
     Payment,
+    PlannedYear,
     PostCost,
     SteeringCommittee,
 )
@@ -48,6 +50,8 @@ class ConventionData:
     parent: Convention | None = None
     signed_on: datetime.date | None = None
     notes: str = ""
+    framework: Convention | None = None
+    planned_fte: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -87,13 +91,19 @@ class RuleData:
 
 @transaction.atomic
 def convention_create(
-    *, data: ConventionData, parties: Sequence[PartyData] = (), posts: Sequence[PostShareData] = ()
+    *,
+    data: ConventionData,
+    parties: Sequence[PartyData] = (),
+    posts: Sequence[PostShareData] = (),
+    planned_years: Mapping[int, Decimal] | None = None,
 ) -> Convention:
     convention = Convention(**_values(data))
     _check_convention(convention, posts)
+    _check_planned_years(convention, planned_years or {})
     convention.save()
     _set_parties(convention, parties)
     _set_posts(convention, posts)
+    _set_planned_years(convention, planned_years or {})
     _refresh(convention)
     return convention
 
@@ -106,15 +116,24 @@ def convention_update(
     data: ConventionData,
     parties: Sequence[PartyData],
     posts: Sequence[PostShareData],
+    planned_years: Mapping[int, Decimal] | None = None,
 ) -> Convention:
-    """Replace the header, parties and posts. Costs and rules of years no longer covered are removed."""
+    """Replace the header, parties, posts and planned FTE by year. Costs and rules of years no longer covered
+    are removed."""
     for name, value in _values(data).items():
         setattr(convention, name, value)
     _check_convention(convention, posts)
+    if planned_years is None:  # kept as they are, unless the convention is no longer a framework
+        planned_years = (
+            {} if not convention.is_framework else dict(convention.planned_years.values_list("year", "planned_fte"))
+        )
+        planned_years = {year: fte for year, fte in planned_years.items() if year in convention.years}
+    _check_planned_years(convention, planned_years)
     _bump_version(convention, expected_version)
     convention.save()
     _set_parties(convention, parties)
     _set_posts(convention, posts)
+    _set_planned_years(convention, planned_years)
     _refresh(convention)
     return convention
 
@@ -133,9 +152,10 @@ def _check_convention(convention: Convention, posts: Sequence[PostShareData]) ->
             errors["parent"] = _("A convention cannot amend itself or one of its amendments.")
     if convention.kind == ConventionKind.AMENDMENT and parent is None:
         errors["parent"] = _("An amendment must name the convention it amends.")
+    errors.update(_framework_errors(convention))
     if errors:
         raise ValidationError(errors)
-    convention.full_clean(exclude=["parent"])
+    convention.full_clean(exclude=["parent", "framework"])
     post_errors = []
     seen = set()
     for share in posts:
@@ -151,6 +171,81 @@ def _check_convention(convention: Convention, posts: Sequence[PostShareData]) ->
             )
     if post_errors:
         raise ValidationError(post_errors)
+
+
+def _framework_errors(convention: Convention) -> dict[str, str]:
+    """A local convention lies within its framework (same department, dates inside); a framework plans FTE."""
+    errors = {}
+    framework = convention.framework
+    if convention.kind == ConventionKind.FRAMEWORK:
+        if framework is not None:
+            errors["framework"] = _("A framework convention cannot depend on another framework convention.")
+        if convention.planned_fte is not None and convention.planned_fte <= 0:
+            errors["planned_fte"] = _("The planned FTE must be positive.")
+        if convention.pk is not None and convention.starts_on and convention.ends_on:
+            outside = (
+                convention.local_conventions.filter(
+                    models.Q(starts_on__lt=convention.starts_on) | models.Q(ends_on__gt=convention.ends_on)
+                )
+                .order_by("starts_on", "title")
+                .first()
+            )
+            if outside is not None:
+                errors["starts_on"] = _(
+                    "The local convention « %(title)s » (%(start)s – %(end)s) would no longer lie within these dates."
+                ) % {
+                    "title": outside.title,
+                    "start": date_format(outside.starts_on, "SHORT_DATE_FORMAT"),
+                    "end": date_format(outside.ends_on, "SHORT_DATE_FORMAT"),
+                }
+        return errors
+    if convention.planned_fte is not None:
+        errors["planned_fte"] = _("Only a framework convention plans FTE.")
+    if convention.pk is not None and convention.local_conventions.exists():
+        errors["kind"] = _("Local conventions depend on this framework convention: it stays a framework convention.")
+    if framework is None:
+        return errors
+    if framework.kind != ConventionKind.FRAMEWORK:
+        errors["framework"] = _("The chosen convention is not a framework convention.")
+    elif framework.department_id != convention.department_id:
+        errors["framework"] = _("The framework convention must belong to the same department.")
+    elif (
+        convention.starts_on
+        and convention.ends_on
+        and (convention.starts_on < framework.starts_on or convention.ends_on > framework.ends_on)
+    ):
+        errors["framework"] = _(
+            "A local convention's dates must lie within those of its framework convention (%(start)s – %(end)s)."
+        ) % {
+            "start": date_format(framework.starts_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(framework.ends_on, "SHORT_DATE_FORMAT"),
+        }
+    return errors
+
+
+def _check_planned_years(convention: Convention, planned_years: Mapping[int, Decimal]) -> None:
+    if not planned_years:
+        return
+    if convention.kind != ConventionKind.FRAMEWORK:
+        raise ValidationError({"planned_fte": _("Only a framework convention plans FTE.")})
+    errors = []
+    for year, fte in sorted(planned_years.items()):
+        if year not in convention.years:
+            errors.append(
+                _("The year %(year)s is outside the convention (%(first)s–%(last)s).")
+                % {"year": year, "first": convention.starts_on.year, "last": convention.ends_on.year}
+            )
+        if fte is None or fte <= 0:
+            errors.append(_("The planned FTE of %(year)s must be positive.") % {"year": year})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_planned_years(convention: Convention, planned_years: Mapping[int, Decimal]) -> None:
+    convention.planned_years.all().delete()
+    PlannedYear.objects.bulk_create(
+        PlannedYear(convention=convention, year=year, planned_fte=fte) for year, fte in sorted(planned_years.items())
+    )
 
 
 def _is_ancestor(convention: Convention, candidate: Convention) -> bool:

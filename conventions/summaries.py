@@ -8,11 +8,12 @@ only arranges the grouped rows (a handful per funder and year) into tables.
 import calendar
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from conventions.enums import FunderKind, PaymentKind
-from conventions.models import Convention, FundingRule, Payment, PostCost
+from conventions.enums import ConventionKind, FunderKind, PaymentKind
+from conventions.models import Convention, FundingRule, Payment, PlannedYear, PostCost
 from organisation.models import Department, Post
 
 ENDING_SOON_MONTHS = 6
@@ -179,6 +180,7 @@ class DepartmentSummary:
     kind_shares: list[KindShare]
     ending_soon: list
     ending_before: datetime.date
+    frameworks: list = field(default_factory=list)  # FrameworkProgress of the framework conventions in force
 
     @property
     def gap_cents(self) -> int:
@@ -253,4 +255,87 @@ def department_summary(*, department: Department, scope, year: int, today: datet
         kind_shares=kind_shares,
         ending_soon=ending_soon,
         ending_before=ending_before,
+        frameworks=frameworks_progress(conventions.filter(starts_on__lte=last, ends_on__gte=first)),
     )
+
+
+# ---- Framework conventions ----------------------------------------------------------------------
+
+
+@dataclass
+class LocalConventionRow:
+    convention: Convention
+    created_fte: Decimal
+
+
+@dataclass
+class PlannedYearRow:
+    year: int
+    planned_fte: Decimal | None
+    created_fte: Decimal
+
+
+@dataclass
+class FrameworkProgress:
+    """What a framework convention plans against what its local conventions created, post by post."""
+
+    framework: Convention
+    planned_fte: Decimal | None  # None: the framework states no total
+    created_fte: Decimal
+    local_conventions: list[LocalConventionRow]
+    years: list[PlannedYearRow]
+
+    @property
+    def is_exceeded(self) -> bool:
+        return self.planned_fte is not None and self.created_fte > self.planned_fte
+
+
+def _framework_progress(framework: Convention, locals_: list, planned: dict[int, Decimal]) -> FrameworkProgress:
+    rows = [LocalConventionRow(convention=local, created_fte=local.created_fte or Decimal(0)) for local in locals_]
+    years = [
+        PlannedYearRow(
+            year=year,
+            planned_fte=planned.get(year),
+            created_fte=sum(
+                (
+                    row.created_fte
+                    for row in rows
+                    if row.convention.starts_on.year <= year <= row.convention.ends_on.year
+                ),
+                Decimal(0),
+            ),
+        )
+        for year in framework.years
+    ]
+    return FrameworkProgress(
+        framework=framework,
+        planned_fte=framework.planned_fte,
+        created_fte=sum((row.created_fte for row in rows), Decimal(0)),
+        local_conventions=rows,
+        years=years,
+    )
+
+
+def frameworks_progress(frameworks) -> list[FrameworkProgress]:
+    """Planned against created FTE for framework conventions (a queryset already scoped). Three queries."""
+    frameworks = list(frameworks.filter(kind=ConventionKind.FRAMEWORK).order_by("-starts_on", "title", "pk"))
+    if not frameworks:
+        return []
+    ids = [framework.pk for framework in frameworks]
+    locals_by_framework: dict[int, list] = {pk: [] for pk in ids}
+    for local in (
+        Convention.objects.filter(framework_id__in=ids)
+        .annotate(created_fte=Sum("convention_posts__fte_share"))
+        .order_by("starts_on", "title", "pk")
+    ):
+        locals_by_framework[local.framework_id].append(local)
+    planned: dict[int, dict[int, Decimal]] = {pk: {} for pk in ids}
+    for row in PlannedYear.objects.filter(convention_id__in=ids).values("convention_id", "year", "planned_fte"):
+        planned[row["convention_id"]][row["year"]] = row["planned_fte"]
+    return [_framework_progress(f, locals_by_framework[f.pk], planned[f.pk]) for f in frameworks]
+
+
+def framework_progress(framework: Convention) -> FrameworkProgress | None:
+    if not framework.is_framework:
+        return None
+    return frameworks_progress(Convention.objects.filter(pk=framework.pk))[0]

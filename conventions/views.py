@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conventions import cofinancing, services, summaries
+from conventions.enums import ConventionKind
 from conventions.filters import ConventionFilter
 from conventions.forms import (
     CommitteeForm,
@@ -27,6 +28,7 @@ from conventions.forms import (
     FunderForm,
     PartyFormSet,
     PaymentForm,
+    PlannedYearFormSet,
     PostShareFormSet,
     RuleFormSetFactory,
     VersionForm,
@@ -113,6 +115,7 @@ def convention_detail(request, public_id):
         "parties": convention.parties.select_related("funder").order_by("position", "pk"),
         "convention_posts": convention.convention_posts.select_related("post").order_by("post__name", "pk"),
         "amendments": convention.children.order_by("starts_on", "pk"),
+        "framework_progress": summaries.framework_progress(convention),
         "summary": summaries.convention_summary(convention),
         "rules_by_year": [(year, rules_by_year.get(year, [])) for year in convention.years],
         "payments": convention.payments.select_related("funder").order_by("-dated_on", "-pk"),
@@ -146,18 +149,22 @@ def _convention_forms(request, *, instance=None, data=None):
         posts_initial = [
             {"post": cp.post_id, "fte_share": cp.fte_share} for cp in instance.convention_posts.order_by("pk")
         ]
+        planned_initial = [
+            {"year": row.year, "planned_fte": row.planned_fte} for row in instance.planned_years.order_by("year")
+        ]
     else:
         funders = Funder.objects.visible_to(scope).select_related("department").order_by("department__code", "name")
         posts = Post.objects.visible_to(scope)
-        parties_initial = posts_initial = None
+        parties_initial = posts_initial = planned_initial = None
     posts = posts.select_related("department").order_by("department__code", "name", "pk")
     form = ConventionForm(data, scope=scope, departments=departments, conventions=conventions, instance=instance)
     parties = PartyFormSet(data, prefix="parties", initial=parties_initial, form_kwargs={"funders": funders})
     post_shares = PostShareFormSet(data, prefix="posts", initial=posts_initial, form_kwargs={"posts": posts})
-    return form, parties, post_shares
+    planned = PlannedYearFormSet(data, prefix="planned", initial=planned_initial)
+    return form, parties, post_shares, planned
 
 
-def _save_convention(request, form, parties, post_shares, *, instance=None):
+def _save_convention(request, form, parties, post_shares, planned, *, instance=None):
     """Call the service; return the convention, or None with the errors put on the forms."""
     data = form.cleaned_data
     department = instance.department if instance is not None else data["department"]
@@ -171,7 +178,10 @@ def _save_convention(request, form, parties, post_shares, *, instance=None):
         ends_on=data["ends_on"],
         signed_on=data.get("signed_on"),
         notes=data.get("notes", ""),
+        framework=data.get("framework") if data["kind"] != ConventionKind.FRAMEWORK else None,
+        planned_fte=data.get("planned_fte") if data["kind"] == ConventionKind.FRAMEWORK else None,
     )
+    planned_years = planned.as_mapping() if data["kind"] == ConventionKind.FRAMEWORK else {}
     party_data = [
         services.PartyData(
             funder=row.get("funder"),
@@ -187,13 +197,16 @@ def _save_convention(request, form, parties, post_shares, *, instance=None):
     ]
     try:
         if instance is None:
-            return services.convention_create(data=convention_data, parties=party_data, posts=post_data)
+            return services.convention_create(
+                data=convention_data, parties=party_data, posts=post_data, planned_years=planned_years
+            )
         return services.convention_update(
             convention=instance,
             expected_version=data["version"],
             data=convention_data,
             parties=party_data,
             posts=post_data,
+            planned_years=planned_years,
         )
     except ValidationError as error:
         _add_errors(form, error)
@@ -211,38 +224,44 @@ def _add_errors(form, error: ValidationError):
 def convention_create(request):
     _require_manage(request)
     data = request.POST if request.method == "POST" else None
-    form, parties, post_shares = _convention_forms(request, data=data)
-    if data is not None and all([form.is_valid(), parties.is_valid(), post_shares.is_valid()]):
-        convention = _save_convention(request, form, parties, post_shares)
+    form, parties, post_shares, planned = _convention_forms(request, data=data)
+    if data is not None and all([form.is_valid(), parties.is_valid(), post_shares.is_valid(), planned.is_valid()]):
+        convention = _save_convention(request, form, parties, post_shares, planned)
         if convention is not None:
             messages.success(
                 request, _("The convention has been created. Now describe the costs and funding of each year.")
             )
             return redirect(convention)
-    context = {"form": form, "parties": parties, "post_shares": post_shares, "convention": None}
+    context = {"form": form, "parties": parties, "post_shares": post_shares, "planned": planned, "convention": None}
     return render(request, "conventions/convention_form.html", context)
 
 
 def convention_update(request, public_id):
     convention = _convention(request, public_id, manage=True)
     data = request.POST if request.method == "POST" else None
-    form, parties, post_shares = _convention_forms(request, instance=convention, data=data)
-    if data is not None and all([form.is_valid(), parties.is_valid(), post_shares.is_valid()]):
+    form, parties, post_shares, planned = _convention_forms(request, instance=convention, data=data)
+    if data is not None and all([form.is_valid(), parties.is_valid(), post_shares.is_valid(), planned.is_valid()]):
         try:
-            saved = _save_convention(request, form, parties, post_shares, instance=convention)
+            saved = _save_convention(request, form, parties, post_shares, planned, instance=convention)
         except services.ConcurrentUpdateError:
             current = Convention.objects.visible_to(request.scope).get(pk=convention.pk)
             messages.error(request, CONCURRENT_UPDATE)
-            form, parties, post_shares = _convention_forms(
+            form, parties, post_shares, planned = _convention_forms(
                 request, instance=current, data=_with_version(request.POST, current.version)
             )
-            for bound in (form, parties, post_shares):
+            for bound in (form, parties, post_shares, planned):
                 bound.is_valid()
             saved = None
         if saved is not None:
             messages.success(request, _("The convention has been saved."))
             return redirect(saved)
-    context = {"form": form, "parties": parties, "post_shares": post_shares, "convention": convention}
+    context = {
+        "form": form,
+        "parties": parties,
+        "post_shares": post_shares,
+        "planned": planned,
+        "convention": convention,
+    }
     return render(request, "conventions/convention_form.html", context)
 
 

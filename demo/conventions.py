@@ -7,7 +7,8 @@ Among them: a framework convention where the Département pays 50 % of what rema
 for the communes (Somme); a triennial convention with a degressive State share 80/50/30 % and its
 amendment (Loire); a half-time post shared between commissariats and a gendarmerie brigade
 (Alpes-Maritimes); the secondment of a Département social worker to a gendarmerie group
-(Saône-et-Loire); a post cofinanced by the State, a commune and the CAF (Val-de-Marne).
+(Saône-et-Loire); a post cofinanced by the State, a commune and the CAF (Val-de-Marne). The
+Saône-et-Loire framework convention and its local conventions are in demo/frameworks.py.
 """
 
 import datetime

@@ -30,7 +30,7 @@ from imports.enums import TARGET_FIELD, RecordType
 from imports.format import CREATION_ORDER, DEFAULT_RECIPIENTS, LIST_SEPARATORS, NO, SHEETS_BY_TYPE, YES, vocabulary
 from imports.models import ImportedRecord
 from imports.reading import ErrorList, ReadResult, RowError, Value
-from organisation.models import Partner, PartnerType, Post
+from organisation.models import Partner, PartnerType, Post, Unit
 from referrals.enums import PersonRole, Status, Urgency
 from referrals.models import Problem
 
@@ -218,7 +218,7 @@ class _Lookups:
 
     def __init__(self, post: Post):
         self.post = post
-        self.units = {normalise_text(unit.name): unit for unit in post.units.order_by("name")}
+        self.units = {normalise_text(unit.name): unit for unit in Unit.objects.covered_by([post]).order_by("name")}
         self.unit_names = ", ".join(f"« {unit.name} »" for unit in self.units.values())
         self.problems = {}
         for problem in Problem.objects.order_by("position"):

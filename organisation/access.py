@@ -49,7 +49,8 @@ def build_scope(user) -> Scope:
     """Turn a user into a Scope in one or two queries (none for admins and anonymous visitors)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
-    from organisation.models import Post, Unit
+    from organisation.enums import CoverageRule
+    from organisation.models import Post, Unit, rule_coverage_q
 
     base = {"user_id": user.pk, "role": user.role}
     match user.role:
@@ -62,7 +63,7 @@ def build_scope(user) -> Scope:
             )
         case Role.ISCG:
             today = timezone.localdate()
-            posts = (
+            rows = list(
                 Post.objects.active_on(today)
                 .filter(
                     Q(
@@ -72,14 +73,26 @@ def build_scope(user) -> Scope:
                     ),
                     Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gte=today),
                 )
-                .values_list("pk", "department_id", "units")
+                .values_list("pk", "department_id", "units", "coverage_rule", "coverage_group_id")
             )
-            rows = list(posts)
+            units = {unit for _, _, unit, _, _ in rows if unit is not None}
+            # Units reached by a coverage rule (units created later included, from their creation date): a
+            # second query, only for posts with such a rule.
+            rules = {
+                (department_id, rule, group_id)
+                for _, department_id, _, rule, group_id in rows
+                if rule != CoverageRule.LISTED
+            }
+            if rules:
+                reached = NOTHING
+                for department_id, rule, group_id in rules:
+                    reached |= rule_coverage_q(rule=rule, department_id=department_id, group_id=group_id, day=today)
+                units |= set(Unit.objects.filter(reached).values_list("pk", flat=True))
             return Scope(
                 **base,
-                post_ids=frozenset(pk for pk, _, _ in rows),
-                department_ids=frozenset(dep for _, dep, _ in rows),
-                unit_ids=frozenset(unit for _, _, unit in rows if unit is not None),
+                post_ids=frozenset(pk for pk, _, _, _, _ in rows),
+                department_ids=frozenset(dep for _, dep, _, _, _ in rows),
+                unit_ids=frozenset(units),
             )
         case Role.COORDINATOR | Role.FUNDER:
             return Scope(**base, department_ids=frozenset(user.departments.values_list("pk", flat=True)))
@@ -284,6 +297,7 @@ def user_q(scope: Scope, prefix: str = "") -> Q:
 class Action(StrEnum):
     VIEW_DEPARTMENT = "department.view"
     VIEW_POST = "post.view"
+    MANAGE_POSTS = "post.manage"  # a post's coverage rule and split between forces
     VIEW_PARTNERS = "partner.view"
     MANAGE_PARTNERS = "partner.manage"
     ADMINISTER = "admin.access"
@@ -359,6 +373,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
         {
             Action.VIEW_DEPARTMENT,
             Action.VIEW_POST,
+            Action.MANAGE_POSTS,
             Action.VIEW_PARTNERS,
             Action.MANAGE_PARTNERS,
             Action.LIST_DEPARTMENT_REFERRALS,

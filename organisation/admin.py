@@ -27,11 +27,15 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "commune", "department", "is_active"]
+    list_display = ["name", "kind", "commune", "department", "parent", "opened_on", "is_active"]
     list_filter = ["kind", "is_active", "department"]
     search_fields = ["name", "commune"]
-    list_select_related = ["department"]
-    autocomplete_fields = ["department"]
+    list_select_related = ["department", "parent"]
+    autocomplete_fields = ["department", "parent"]
+
+    def get_changeform_initial_data(self, request):
+        """A unit created now is covered by posts' coverage rules from today (its creation date)."""
+        return {"opened_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
 
 class PostAssignmentInline(admin.TabularInline):
@@ -48,7 +52,7 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["zone", "department"]
     search_fields = ["name", "employer"]
     list_select_related = ["department"]
-    autocomplete_fields = ["department", "units"]
+    autocomplete_fields = ["department", "units", "coverage_group"]
     inlines = [PostAssignmentInline]
 
     def save_formset(self, request, form, formset, change):

@@ -29,3 +29,21 @@ class Zone(models.TextChoices):
     POLICE = "police", _("Police zone")
     GENDARMERIE = "gendarmerie", _("Gendarmerie zone")
     MIXED = "mixed", _("Mixed zone")
+
+
+GENDARMERIE_KINDS = frozenset(kind for kind, force in UNIT_KIND_FORCE.items() if force == Force.GENDARMERIE)
+
+
+class CoverageRule(models.TextChoices):
+    """Which units a post covers besides those listed: units created later are covered from their creation."""
+
+    LISTED = "listed", _("Only the units listed")
+    DEPARTMENT_GENDARMERIE = "department_gendarmerie", _("Every gendarmerie unit of the department")
+    GROUP = "group", _("Every unit of a company or circonscription")
+
+
+class SplitForce(models.TextChoices):
+    """The zone of a post's share when it is not tied to one unit."""
+
+    POLICE = "police", _("Police zone")
+    GENDARMERIE = "gendarmerie", _("Gendarmerie zone")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisation import views
+from organisation import post_views, views
 
 app_name = "organisation"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("departements/", views.department_list, name="department_list"),
     path("departements/<str:code>/", views.department_detail, name="department_detail"),
     path("postes/<uuid:public_id>/", views.post_detail, name="post_detail"),
+    path("postes/<uuid:public_id>/couverture/", post_views.post_arrangement, name="post_arrangement"),
     path("partenaires/", views.partner_list, name="partner_list"),
     path("partenaires/nouveau/", views.partner_create, name="partner_create"),
     path("partenaires/<uuid:public_id>/", views.partner_detail, name="partner_detail"),

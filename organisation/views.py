@@ -18,6 +18,7 @@ from organisation.access import Action
 from organisation.filters import PartnerFilter
 from organisation.forms import PartnerForm, StaffForm
 from organisation.models import Department, Partner, Post, PostAssignment, Unit
+from organisation.posts import covered_units
 
 PAGE_SIZE = 25
 
@@ -72,9 +73,11 @@ def department_detail(request, code):
     )
     context = {
         "department": department,
+        "frameworks": _framework_progress(request, department),
         "posts": posts.with_list_data(),
         "active_post_count": totals["active_post_count"],
         "total_fte": totals["total_fte"] or 0,
+        "fte_by_force": posts.active_on(today).fte_by_force(),
         "social_worker_count": social_worker_count,
         "units": units,
         "partner_count": partner_count,
@@ -83,11 +86,35 @@ def department_detail(request, code):
     return render(request, "organisation/department_detail.html", context)
 
 
+def _framework_progress(request, department):
+    """The framework conventions in force and their planned against created FTE (financial: conventions roles).
+
+    Conventions build on the organisation, so the import is deferred to keep module loading one-way.
+    """
+    if not access.can(request.scope, Action.VIEW_CONVENTIONS):
+        return []
+    from conventions.models import Convention
+    from conventions.summaries import frameworks_progress
+
+    today = timezone.localdate()
+    frameworks = Convention.objects.visible_to(request.scope).filter(
+        department=department, starts_on__lte=today, ends_on__gte=today
+    )
+    return frameworks_progress(frameworks)
+
+
 def post_detail(request, public_id):
     access.require(request.scope, Action.VIEW_POST)
     post = get_object_or_404(Post.objects.visible_to(request.scope).with_list_data(), public_id=public_id)
     assignments = PostAssignment.objects.filter(post=post).select_related("user").order_by("-starts_on", "pk")
-    return render(request, "organisation/post_detail.html", {"post": post, "assignments": assignments})
+    context = {
+        "post": post,
+        "assignments": assignments,
+        "covered_units": covered_units(post),
+        "splits": post.splits.select_related("unit").order_by("pk"),
+        "can_manage": access.can(request.scope, Action.MANAGE_POSTS),
+    }
+    return render(request, "organisation/post_detail.html", context)
 
 
 def partner_list(request):

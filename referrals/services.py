@@ -17,7 +17,7 @@ from accounts.enums import Role
 from accounts.models import User
 from background.outbox import queue_email
 from organisation.enums import Force
-from organisation.models import PostAssignment, Unit
+from organisation.models import Post, PostAssignment, Unit
 from referrals.danger import evaluate_danger
 from referrals.enums import Answer, ClosingReason, FilledBy, Source, Status, can_transition
 from referrals.models import (
@@ -289,7 +289,7 @@ def iscg_recipients(*, unit: Unit) -> list[str]:
     today = timezone.localdate()
     assignments = (
         PostAssignment.objects.current(today)
-        .filter(post__units=unit, user__is_active=True, post__starts_on__lte=today)
+        .filter(post__in=Post.objects.covering(unit, today), user__is_active=True, post__starts_on__lte=today)
         .filter(Q(post__ends_on__isnull=True) | Q(post__ends_on__gte=today))
     )
     return sorted(set(assignments.values_list("user__email", flat=True)))

@@ -181,7 +181,8 @@ class _Filters:
 
     def referral(self) -> Q:
         if self.post:
-            return Q(unit__in=Post.units.through.objects.filter(post=self.post.pk).values("unit"))
+            # Listed units and those the post's coverage rule reaches (units created later included).
+            return Q(unit__in=Unit.objects.covered_by([self.post], datetime.date.max).values("pk"))
         if self.department:
             return Q(unit__department=self.department.pk)
         if self.unit:
@@ -1248,6 +1249,9 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
         FigureUnit.CENTS,
         round(total_cost / persons_met) if persons_met else None,
     )
+    indicators = [i1, i2, i3, i4]
+    if (i5 := _framework_fte(filters, bounds)) is not None:
+        indicators.append(i5)
     warnings = []
     gap = total_cost - committed_total
     if total_cost and abs(gap) > len(years) * max(len(committed), 1):  # beyond rounding cents
@@ -1256,7 +1260,56 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
             if gap > 0
             else _("Funding above the cost over the period: %(amount)s €.") % {"amount": _euros(-gap)}
         )
-    return [i1, i2, i3, i4], warnings
+    return indicators, warnings
+
+
+def _framework_fte(filters: _Filters, bounds: _Bounds) -> Indicator | None:
+    """I5: the FTE created by the local conventions of the framework conventions in force during the period,
+    against the FTE they plan (department and national bilans; None when there is no framework convention)."""
+    from conventions.enums import ConventionKind
+    from conventions.models import Convention
+
+    if filters.post:
+        return None
+    frameworks = list(
+        Convention.objects.filter(
+            filters.convention(),
+            kind=ConventionKind.FRAMEWORK,
+            starts_on__lte=bounds.period.end,
+            ends_on__gte=bounds.period.start,
+        )
+        .annotate(created=Sum("local_conventions__convention_posts__fte_share"))
+        .order_by("title", "pk")
+    )
+    if not frameworks:
+        return None
+    planned_label = _("%(title)s (%(planned)s FTE planned)")
+    cells = tuple(
+        Cell(
+            str(framework.public_id),
+            planned_label % {"title": framework.title, "planned": _fte(framework.planned_fte)}
+            if framework.planned_fte
+            else framework.title,
+            float(framework.created or 0),
+            _percent(float(framework.created or 0), float(framework.planned_fte)) if framework.planned_fte else None,
+        )
+        for framework in frameworks
+    )
+    planned = sum((framework.planned_fte or 0) for framework in frameworks)
+    return Indicator(
+        "I5",
+        _("FTE created by the local conventions of the framework conventions"),
+        FigureUnit.RATIO,
+        float(sum((framework.created or 0) for framework in frameworks)),
+        cells,
+        _("of the FTE planned"),
+        details=(("planned", _("FTE planned"), float(planned), FigureUnit.RATIO),),
+        note=_("FTE shares of the posts the local conventions cover, against what each framework plans."),
+    )
+
+
+def _fte(value) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def _euros(cents: int) -> str:

@@ -47,6 +47,7 @@ MATRIX = [
     ("organisation:department_list", {}, expect(coordinator_a=200, funder_a=200, coordinator_b=200, funder_b=200, admin=200)),
     ("organisation:department_detail", {"code": "a.department.code"}, expect(coordinator_a=200, funder_a=200, admin=200)),
     ("organisation:post_detail", {"public_id": "a.post.public_id"}, expect(iscg_a=200, coordinator_a=200, funder_a=200, admin=200)),
+    ("organisation:post_arrangement", {"public_id": "a.post.public_id"}, expect(coordinator_a=200, admin=200, iscg_a=403, funder_a=403)),
     ("organisation:partner_list", {}, expect(iscg_a=200, coordinator_a=200, iscg_b=200, coordinator_b=200, admin=200)),
     ("organisation:partner_detail", {"public_id": "a.partner.public_id"}, expect(iscg_a=200, coordinator_a=200, admin=200)),
     ("organisation:partner_create", {}, expect(iscg_a=200, coordinator_a=200, iscg_b=200, coordinator_b=200, admin=200)),

@@ -206,6 +206,7 @@ def convention_data(world, **overrides):
         **management_form("posts", 1),
         "posts-0-post": str(world.a.post.pk),
         "posts-0-fte_share": "0,5",
+        **management_form("planned", 0),
     }
     data.update(overrides)
     return data

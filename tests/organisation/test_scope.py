@@ -26,7 +26,7 @@ def test_iscg_scope_is_their_current_posts_and_the_units_those_posts_cover(world
     PostAssignmentFactory(
         post=old_post, user=world.a.iscg, starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2023, 12, 31)
     )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1):  # a second one only for posts covering units by rule
         scope = build_scope(world.a.iscg)
     assert scope.post_ids == {world.a.post.pk}
     assert scope.unit_ids == {world.a.unit.pk, extra_unit.pk}

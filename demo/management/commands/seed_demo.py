@@ -3,6 +3,7 @@ from django.db import transaction
 
 from demo.casework import seed_casework
 from demo.conventions import seed_conventions
+from demo.frameworks import seed_frameworks
 from demo.referrals import seed_referrals
 from demo.seeding import seed_organisation
 from iscg.environment import refuse_in_production
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _seed(self):
         territory = seed_organisation()
-        convention_count = seed_conventions(territory)
+        convention_count = seed_conventions(territory) + seed_frameworks(territory)
         referral_count = seed_referrals(territory)
         followup_count = seed_casework(territory)
         self.stdout.write(

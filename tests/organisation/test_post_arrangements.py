@@ -1,0 +1,185 @@
+"""A post shared between forces (its split) and a post covering units by rule (units created later too)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from organisation import posts
+from organisation.enums import CoverageRule, SplitForce, UnitKind, Zone
+from organisation.models import Post, PostSplit, Unit
+from tests.conventions.test_views import management_form
+from tests.organisation.factories import PostFactory, UnitFactory, department
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def arrangement_url(post):
+    return reverse("organisation:post_arrangement", kwargs={"public_id": post.public_id})
+
+
+# ---- Split --------------------------------------------------------------------------------------
+
+
+def test_a_share_is_for_a_unit_or_a_zone_in_the_database():
+    post = PostFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PostSplit.objects.create(post=post, unit=None, zone="", fte=Decimal("0.5"))
+
+
+def test_shares_must_add_up_to_the_post_fte_with_a_french_message():
+    post = PostFactory(fte="1.00")
+    unit = UnitFactory(department=post.department)
+    with pytest.raises(ValidationError) as error:
+        posts.post_arrangement_set(
+            post=post,
+            coverage_rule=CoverageRule.LISTED,
+            shares=[
+                posts.ShareData(fte=Decimal("0.5"), unit=unit),
+                posts.ShareData(fte=Decimal("0.25"), zone="gendarmerie"),
+            ],
+        )
+    assert "doivent totaliser son ETP (1) : elles totalisent 0,75" in str(error.value)
+    assert not post.splits.exists()
+
+
+def test_a_share_cannot_name_a_unit_of_another_department():
+    post = PostFactory(fte="1.00")
+    other = UnitFactory(department=department("42"))
+    with pytest.raises(ValidationError):
+        posts.post_arrangement_set(
+            post=post, coverage_rule=CoverageRule.LISTED, shares=[posts.ShareData(fte=Decimal("1"), unit=other)]
+        )
+
+
+def test_department_fte_counts_a_shared_post_once_and_forces_use_the_split():
+    dep = department("80")
+    commissariat = UnitFactory(department=dep)
+    shared = PostFactory(department=dep, fte="1.00", zone=Zone.MIXED, units=[commissariat])
+    PostFactory(department=dep, fte="1.00", zone=Zone.POLICE)
+    posts.post_arrangement_set(
+        post=shared,
+        coverage_rule=CoverageRule.LISTED,
+        shares=[
+            posts.ShareData(fte=Decimal("0.5"), unit=commissariat),
+            posts.ShareData(fte=Decimal("0.5"), zone=SplitForce.GENDARMERIE),
+        ],
+    )
+    totals = Post.objects.filter(department=dep).fte_by_force()
+    assert totals == {"police": Decimal("1.5"), "gendarmerie": Decimal("0.5"), "mixed": Decimal(0)}
+
+
+def test_the_coordinator_splits_a_post_through_the_page(world, client_for):
+    client = client_for("coordinator_a")
+    post = world.a.post
+    data = {
+        "coverage_rule": CoverageRule.LISTED,
+        "coverage_group": "",
+        **management_form("shares", 2),
+        "shares-0-unit": str(world.a.unit.pk),
+        "shares-0-zone": "",
+        "shares-0-fte": "0,5",
+        "shares-1-unit": "",
+        "shares-1-zone": "gendarmerie",
+        "shares-1-fte": "0,5",
+    }
+    response = client.post(arrangement_url(post), data)
+    assert response.status_code == 302
+    assert {(s.unit_id, s.zone, s.fte) for s in post.splits.all()} == {
+        (world.a.unit.pk, "", Decimal("0.50")),
+        (None, "gendarmerie", Decimal("0.50")),
+    }
+    detail = client.get(post.get_absolute_url()).content.decode()
+    assert "Zone gendarmerie — 0,5" in detail
+    page = client.get(reverse("organisation:department_detail", kwargs={"code": world.a.department.code}))
+    assert page.context["total_fte"] == Decimal("1.00")
+    assert page.context["fte_by_force"]["gendarmerie"] == Decimal("0.5")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"shares-0-fte": "0,3"},  # does not add up
+        {"shares-0-fte": "beaucoup"},
+        {"shares-0-zone": "police"},  # a unit and a zone
+        {"shares-TOTAL_FORMS": "abc"},
+        {"coverage_rule": "everything"},
+        {"coverage_rule": "group"},  # without its company
+    ],
+)
+def test_bad_arrangements_get_a_clear_error_and_nothing_is_saved(world, client_for, overrides):
+    data = {
+        "coverage_rule": CoverageRule.LISTED,
+        **management_form("shares", 2),
+        "shares-0-unit": str(world.a.unit.pk),
+        "shares-0-fte": "0,5",
+        "shares-1-zone": "gendarmerie",
+        "shares-1-fte": "0,5",
+        **overrides,
+    }
+    response = client_for("coordinator_a").post(arrangement_url(world.a.post), data)
+    assert response.status_code == 200
+    assert not world.a.post.splits.exists()
+
+
+# ---- Coverage by rule ---------------------------------------------------------------------------
+
+
+def test_a_rule_covers_units_created_later_from_their_creation_date():
+    dep = department("80")
+    post = PostFactory(department=dep, starts_on=datetime.date(2024, 1, 1))
+    posts.post_arrangement_set(post=post, coverage_rule=CoverageRule.DEPARTMENT_GENDARMERIE, shares=[])
+    old = UnitFactory(department=dep, brigade=True)
+    new = UnitFactory(department=dep, brigade=True, opened_on=TODAY - datetime.timedelta(days=3))
+    future = UnitFactory(department=dep, brigade=True, opened_on=TODAY + datetime.timedelta(days=10))
+    commissariat = UnitFactory(department=dep)
+    elsewhere = UnitFactory(department=department("42"), brigade=True)
+    covered = {row.unit: row.since for row in posts.covered_units(post)}
+    assert covered == {old: datetime.date(2024, 1, 1), new: TODAY - datetime.timedelta(days=3)}
+    assert future not in covered and commissariat not in covered and elsewhere not in covered
+    assert set(Post.objects.covering(new)) == {post}
+    assert not Post.objects.covering(future).exists()
+
+
+def test_a_company_rule_covers_the_company_and_its_units():
+    dep = department("80")
+    company = UnitFactory(department=dep, kind=UnitKind.COMPANY, name="Compagnie de Péronne")
+    brigade = UnitFactory(department=dep, brigade=True, parent=company)
+    other = UnitFactory(department=dep, brigade=True)
+    post = PostFactory(department=dep)
+    posts.post_arrangement_set(post=post, coverage_rule=CoverageRule.GROUP, coverage_group=company, shares=[])
+    assert set(Unit.objects.covered_by([post])) == {company, brigade}
+    assert other not in Unit.objects.covered_by([post])
+
+
+def test_a_group_rule_needs_its_company_in_the_database():
+    post = PostFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(coverage_rule=CoverageRule.GROUP)
+
+
+def test_the_post_page_lists_the_units_covered_today_and_since_when(world, client_for):
+    UnitFactory(
+        department=world.a.department, brigade=True, name="Brigade de Ham", opened_on=datetime.date(2026, 3, 2)
+    )
+    data = {
+        "coverage_rule": CoverageRule.DEPARTMENT_GENDARMERIE,
+        **management_form("shares", 0),
+    }
+    client = client_for("coordinator_a")
+    assert client.post(arrangement_url(world.a.post), data).status_code == 302
+    content = client.get(world.a.post.get_absolute_url()).content.decode()
+    assert "Brigade de Ham" in content and "depuis le 02/03/2026" in content
+    assert world.a.unit.name in content  # the listed unit stays covered
+
+
+def test_a_unit_added_in_the_admin_is_dated_today_so_rules_cover_it_from_today(world, client_for):
+    response = client_for("admin").get(reverse("admin:organisation_unit_add"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["opened_on"] == TODAY
