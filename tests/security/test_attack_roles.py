@@ -263,6 +263,7 @@ def test_an_assignment_added_in_the_admin_site_awaits_a_coordinator_confirmation
     data = {
         "name": post.name, "department": post.department_id, "fte": post.fte, "employer": post.employer,
         "zone": post.zone, "units": [a.unit.pk], "starts_on": "2024-01-01", "ends_on": "",
+        "coverage_rule": post.coverage_rule, "coverage_group": "",
         "assignments-TOTAL_FORMS": 2, "assignments-INITIAL_FORMS": 1,
         "assignments-MIN_NUM_FORMS": 0, "assignments-MAX_NUM_FORMS": 1000,
         "assignments-0-id": existing.pk, "assignments-0-post": post.pk, "assignments-0-user": existing.user_id,
