@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
 from accounts.models import User
@@ -160,11 +160,11 @@ def _mark_imported(batch: ImportBatch, result: CheckResult, created: dict) -> Im
 # own as the lines are checked; the write itself is one transaction, all or nothing. A task that
 # fails leaves the batch FAILED with a French message, and nothing written.
 
-DATABASE_REFUSAL = _lazy(
+DATABASE_REFUSAL = gettext_lazy(
     "The import was refused by the database (another import of the same records at the same time?): "
     "nothing was written. Check the file again."
 )
-TASK_FAILURE = _lazy(
+TASK_FAILURE = gettext_lazy(
     "The file could not be processed: nothing was imported. Upload it again; if this happens again, "
     "tell your administrator."
 )
