@@ -243,6 +243,8 @@ def batch_check_run(*, batch_id: int) -> None:
 def batch_import_request(*, batch: ImportBatch, by: User) -> ImportBatch:
     """The confirmation of a checked batch: the worker imports it (batch_import_run)."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status in PENDING_STATUSES:
+        raise ImportRefused(_("This batch is still being checked or imported: wait for the end."))
     if batch.status != BatchStatus.PREVIEWED:
         raise ImportRefused(_("This batch has already been imported or cancelled."))
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.IMPORTING, lines_read=0)
