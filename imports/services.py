@@ -245,6 +245,8 @@ def batch_import_request(*, batch: ImportBatch, by: User) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status in PENDING_STATUSES:
         raise ImportRefused(_("This batch is still being checked or imported: wait for the end."))
+    if batch.status == BatchStatus.FAILED:
+        raise ImportRefused(_("This batch failed: upload the file again."))
     if batch.status != BatchStatus.PREVIEWED:
         raise ImportRefused(_("This batch has already been imported or cancelled."))
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.IMPORTING, lines_read=0)

@@ -151,7 +151,7 @@ def test_a_write_that_fails_midway_leaves_nothing_and_a_french_message(world, cl
     assert client.get(batch.get_absolute_url(), {"etat": "1"}).json()["status"] == "failed"
     # A failed batch is over: it cannot be confirmed again.
     refused = client.post(reverse("imports:batch_confirm", kwargs={"public_id": batch.public_id}), follow=True)
-    assert "Ce lot a déjà été importé ou annulé." in html.unescape(refused.text)
+    assert "Ce lot est en échec : déposez de nouveau le fichier." in html.unescape(refused.text)
     assert _counts(world) == before
 
 
