@@ -240,8 +240,12 @@ class _Lookups:
             self.existing[record_type][external_id] = pk
 
 
-def check(read: ReadResult, *, post: Post, today: datetime.date | None = None) -> Plan:
-    """The plan of an upload for a post, with every error found."""
+PROGRESS_EVERY = 500  # lines between two progress reports
+
+
+def check(read: ReadResult, *, post: Post, today: datetime.date | None = None, progress=None) -> Plan:
+    """The plan of an upload for a post, with every error found. ``progress(lines, errors)``, if
+    given, is called every PROGRESS_EVERY lines checked and once at the end."""
     plan = Plan(post=post, errors=read.errors.copy())
     today = today or timezone.localdate()
     lookups = _Lookups(post)
@@ -275,6 +279,7 @@ def check(read: ReadResult, *, post: Post, today: datetime.date | None = None) -
     person_rows = {}
     new_followup_person: dict[str, str] = {}  # follow-up external id → person external id (both new)
     first_held: dict[str, datetime.date] = {}  # new person external id → first held intervention
+    lines_checked = 0
 
     for record_type in CREATION_ORDER:
         sheet_rows = read.sheets.get(record_type)
@@ -286,6 +291,9 @@ def check(read: ReadResult, *, post: Post, today: datetime.date | None = None) -
         seen_ids: dict[str, int] = {}
         for line, row in sheet_rows.rows:
             counts["rows"] += 1
+            lines_checked += 1
+            if progress and lines_checked % PROGRESS_EVERY == 0:
+                progress(lines_checked, len(plan.errors))
             errors_before = len(plan.errors)
             checker = _RowChecker(plan, sheet, sheet_rows.source_name, line, row)
             external_id = checker.external_id()
@@ -332,6 +340,8 @@ def check(read: ReadResult, *, post: Post, today: datetime.date | None = None) -
             values["age_class"] = age_class_for(on.year - birth_year)
     if not plan.errors and plan.new_total == 0 and sum(c["rows"] for c in plan.counts.values()) == 0:
         plan.errors.append(RowError("", None, "", _("The file holds no line to import.")))
+    if progress:
+        progress(lines_checked, len(plan.errors))
     return plan
 
 

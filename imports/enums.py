@@ -25,6 +25,13 @@ TARGET_FIELD = {
 
 
 class BatchStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Being imported")
     IMPORTED = "imported", _("Imported")
     CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+# The worker is on it: the batch page shows the progress and polls its state.
+PENDING_STATUSES = (BatchStatus.CHECKING, BatchStatus.IMPORTING)

@@ -44,7 +44,8 @@ class ImportBatchQuerySet(models.QuerySet):
 
 
 class ImportBatch(models.Model):
-    """One uploaded file: checked (preview), then imported in one transaction, then maybe cancelled."""
+    """One uploaded file: checked by the worker (preview), then imported by the worker in one
+    transaction, then maybe cancelled. A failed task leaves it FAILED with its message."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     post = models.ForeignKey(
@@ -62,6 +63,11 @@ class ImportBatch(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)  # the first 500 (reading.MAX_KEPT_ERRORS)
     error_count = models.PositiveIntegerField(_("number of errors"), default=0)
+    # Progress of the worker's check (and of the check again before the write): lines read so far;
+    # the errors so far are ``error_count``.
+    lines_read = models.PositiveIntegerField(_("lines read"), default=0)
+    # Why the worker's task failed (French, for the user); nothing was written.
+    failure = models.TextField(_("failure"), blank=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(

@@ -19,13 +19,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
 from accounts.models import User
 from casework.models import Assessment, FollowUp, FollowUpReferral, Intervention, Orientation, Person
 from casework.normalise import name_key, normalise_phone, normalise_text
 from imports import checking
-from imports.enums import TARGET_FIELD, BatchStatus, RecordType
+from imports.enums import PENDING_STATUSES, TARGET_FIELD, BatchStatus, RecordType
 from imports.format import CREATION_ORDER
 from imports.models import ImportBatch, ImportedRecord
 from imports.reading import ErrorList, read_upload
@@ -57,9 +58,10 @@ class CheckResult:
         return self.plan.counts
 
 
-def check_content(*, post: Post, content: bytes, file_name: str) -> CheckResult:
-    """Read and check a file for a post: the plan of what it would create, and every error. No write."""
-    plan = checking.check(read_upload(content, file_name), post=post)
+def check_content(*, post: Post, content: bytes, file_name: str, progress=None) -> CheckResult:
+    """Read and check a file for a post: the plan of what it would create, and every error. No write.
+    ``progress(lines, errors)`` is called as the lines are checked (checking.check)."""
+    plan = checking.check(read_upload(content, file_name), post=post, progress=progress)
     return CheckResult(plan=plan, sha256=hashlib.sha256(content).hexdigest())
 
 
@@ -125,25 +127,174 @@ def batch_confirm(*, batch: ImportBatch, by: User, progress: Callable[[str, int]
             created = write_plan(result.plan, batch=batch, by=by, progress=progress)
     except IntegrityError as error:
         logger.warning("Import batch %s refused by the database: %s", batch.public_id, type(error).__name__)
-        raise ImportRefused(
-            _(
-                "The import was refused by the database (another import of the same records at the same time?): "
-                "nothing was written. Check the file again."
-            )
-        ) from error
+        raise ImportRefused(str(DATABASE_REFUSAL)) from error
+    return _mark_imported(batch, result, created)
+
+
+def _mark_imported(batch: ImportBatch, result: CheckResult, created: dict) -> ImportBatch:
+    """Within the write's transaction: the batch is imported, its file deleted once committed."""
     counts = result.counts
     for record_type, number in created.items():
         if record_type in counts:
             counts[record_type]["created"] = number
     file_name = batch.file.name
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.IMPORTED, imported_at=timezone.now(), counts=counts, errors=[], error_count=0, file=""
+        status=BatchStatus.IMPORTED,
+        imported_at=timezone.now(),
+        counts=counts,
+        errors=[],
+        error_count=0,
+        lines_read=sum(sheet["rows"] for sheet in counts.values()),
+        file="",
     )
     storage = batch.file.storage
     transaction.on_commit(lambda: storage.delete(file_name))  # the content is in the tables now
     batch.refresh_from_db()
     logger.info("Import batch %s imported: %s records created", batch.public_id, sum(created.values()))
     return batch
+
+
+# ---- The worker's part (issue 19) ---------------------------------------------------------------
+# The pages queue the check of an upload and the import of a checked batch; the worker runs them
+# (imports/tasks.py). Progress (lines read, errors so far) is written in short transactions of its
+# own as the lines are checked; the write itself is one transaction, all or nothing. A task that
+# fails leaves the batch FAILED with a French message, and nothing written.
+
+DATABASE_REFUSAL = gettext_lazy(
+    "The import was refused by the database (another import of the same records at the same time?): "
+    "nothing was written. Check the file again."
+)
+TASK_FAILURE = gettext_lazy(
+    "The file could not be processed: nothing was imported. Upload it again; if this happens again, "
+    "tell your administrator."
+)
+
+
+def _enqueue(task_name: str, *args) -> None:
+    def enqueue():
+        from imports import tasks
+
+        getattr(tasks, task_name)(*args)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def _progress_writer(batch_id: int) -> Callable[[int, int], None]:
+    def progress(lines: int, errors: int) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(lines_read=lines, error_count=errors)
+
+    return progress
+
+
+def _fail(batch: ImportBatch, message: str) -> None:
+    """The task could not finish: the batch says why, its file is deleted (upload it again)."""
+    failed = ImportBatch.objects.filter(pk=batch.pk, status__in=PENDING_STATUSES).update(
+        status=BatchStatus.FAILED, failure=message, file=""
+    )
+    if failed and batch.file:
+        file_name, storage = batch.file.name, batch.file.storage
+        transaction.on_commit(lambda: storage.delete(file_name))
+
+
+@transaction.atomic
+def batch_upload(*, post: Post, by: User, content: bytes, file_name: str) -> ImportBatch:
+    """Keep an upload (a private file under MEDIA_ROOT) and have the worker check it."""
+    batch = ImportBatch(
+        post=post,
+        created_by=by,
+        file_name=file_name[-255:],
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=BatchStatus.CHECKING,
+    )
+    batch.file.save(file_name, ContentFile(content), save=False)
+    batch.save()
+    _enqueue("check_import_batch", batch.pk)
+    logger.info("Import batch %s queued for its check (post %s)", batch.public_id, post.public_id)
+    return batch
+
+
+def batch_check_run(*, batch_id: int) -> None:
+    """The worker's check of an upload: the batch becomes PREVIEWED with its counts and errors."""
+    batch = ImportBatch.objects.select_related("post").filter(pk=batch_id, status=BatchStatus.CHECKING).first()
+    if batch is None:
+        return  # checked already (a task run twice)
+    try:
+        content = _read_batch_file(batch)
+        result = check_content(
+            post=batch.post, content=content, file_name=batch.file_name, progress=_progress_writer(batch.pk)
+        )
+        ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.CHECKING).update(
+            status=BatchStatus.PREVIEWED,
+            counts=result.counts,
+            errors=_errors_json(result.errors),
+            error_count=len(result.errors),
+            lines_read=sum(sheet["rows"] for sheet in result.counts.values()),
+        )
+    except ImportRefused as refusal:
+        _fail(batch, str(refusal))
+    except Exception as error:
+        logger.exception("Import batch %s: check failed (%s)", batch.public_id, type(error).__name__)
+        _fail(batch, str(TASK_FAILURE))
+    else:
+        logger.info("Import batch %s checked: %s errors", batch.public_id, len(result.errors))
+
+
+@transaction.atomic
+def batch_import_request(*, batch: ImportBatch, by: User) -> ImportBatch:
+    """The confirmation of a checked batch: the worker imports it (batch_import_run)."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status in PENDING_STATUSES:
+        raise ImportRefused(_("This batch is still being checked or imported: wait for the end."))
+    if batch.status == BatchStatus.FAILED:
+        raise ImportRefused(_("This batch failed: upload the file again."))
+    if batch.status != BatchStatus.PREVIEWED:
+        raise ImportRefused(_("This batch has already been imported or cancelled."))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.IMPORTING, lines_read=0)
+    _enqueue("import_batch", batch.pk, by.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_import_run(*, batch_id: int, by_id: int) -> None:
+    """The worker's import: the file is checked again (progress shown; an earlier batch may have
+    imported some of its records since), then written in one transaction. With errors, nothing is
+    written and the batch is PREVIEWED again with them; on a failure, it is FAILED."""
+    batch = (
+        ImportBatch.objects.select_related("post", "post__department")
+        .filter(pk=batch_id, status=BatchStatus.IMPORTING)
+        .first()
+    )
+    if batch is None:
+        return  # imported already (a task run twice)
+    try:
+        by = User.objects.get(pk=by_id)
+        content = _read_batch_file(batch)
+        result = check_content(
+            post=batch.post, content=content, file_name=batch.file_name, progress=_progress_writer(batch.pk)
+        )
+        if result.errors:
+            ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.IMPORTING).update(
+                status=BatchStatus.PREVIEWED,
+                counts=result.counts,
+                errors=_errors_json(result.errors),
+                error_count=len(result.errors),
+            )
+            logger.info("Import batch %s no longer passes the checks: nothing written", batch.public_id)
+            return
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk, status=BatchStatus.IMPORTING).first()
+            if locked is None:
+                return
+            created = write_plan(result.plan, batch=locked, by=by)
+            _mark_imported(locked, result, created)
+    except ImportRefused as refusal:
+        _fail(batch, str(refusal))
+    except IntegrityError as error:
+        logger.warning("Import batch %s refused by the database: %s", batch.public_id, type(error).__name__)
+        _fail(batch, str(DATABASE_REFUSAL))
+    except Exception as error:
+        logger.exception("Import batch %s: import failed (%s)", batch.public_id, type(error).__name__)
+        _fail(batch, str(TASK_FAILURE))
 
 
 # ---- Writing a plan -----------------------------------------------------------------------------

@@ -1,17 +1,18 @@
-"""Import pages: upload → preview (nothing written but the batch) → confirm → result; the list of
+"""Import pages: upload → check by the worker (progress page) → preview (nothing written but the
+batch) → confirm → import by the worker (progress page) → result; the list of
 batches with their cancellation. ISCG (their posts) and coordinators (their departments' posts)
 only: every other role gets 404, and batches are fetched through ``visible_to(request.scope)``."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import journal_read
 from imports import services
-from imports.enums import BatchStatus, RecordType
+from imports.enums import PENDING_STATUSES, BatchStatus, RecordType
 from imports.exporting import csv_zip_bytes, empty_tables, workbook_bytes
 from imports.format import CREATION_ORDER, SHEETS_BY_TYPE
 from imports.forms import UploadForm
@@ -64,7 +65,7 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, scope=request.scope)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        batch = services.batch_preview(
+        batch = services.batch_upload(
             post=form.cleaned_data["post"], by=request.user, content=upload_file.read(), file_name=upload_file.name
         )
         return redirect(batch)
@@ -87,9 +88,31 @@ def template_download(request, fmt):
     return response
 
 
+def _progress_label(batch: ImportBatch) -> str:
+    if batch.status == BatchStatus.CHECKING:
+        label = _("The file is being checked: %(lines)s lines read, %(errors)s errors so far.")
+    else:
+        label = _("The file is being imported: %(lines)s lines read, %(errors)s errors so far.")
+    return label % {"lines": batch.lines_read, "errors": batch.error_count}
+
+
 def batch_detail(request, public_id):
-    """The preview of a checked batch, or the result of an imported (or cancelled) one."""
+    """The progress of a batch the worker is on (with ?etat=1, its state as JSON for the page's
+    script), the preview of a checked batch, or the result of an imported, cancelled or failed one."""
     batch = _get_batch(request, public_id)
+    if request.GET.get("etat"):
+        return JsonResponse(
+            {
+                "status": batch.status,
+                "pending": batch.status in PENDING_STATUSES,
+                "lines_read": batch.lines_read,
+                "error_count": batch.error_count,
+                "label": _progress_label(batch),
+            }
+        )
+    if batch.status in PENDING_STATUSES:
+        context = {"batch": batch, "progress_label": _progress_label(batch)}
+        return render(request, "imports/batch_progress.html", context)
     context = {
         "batch": batch,
         "sheets": _sheet_counts(batch),
@@ -105,14 +128,9 @@ def batch_detail(request, public_id):
 def batch_confirm(request, public_id):
     batch = _get_batch(request, public_id)
     try:
-        batch = services.batch_confirm(batch=batch, by=request.user)
+        services.batch_import_request(batch=batch, by=request.user)
     except services.ImportRefused as refusal:
         messages.error(request, str(refusal))
-        return redirect(batch)
-    if batch.status == BatchStatus.IMPORTED:
-        messages.success(request, _("The import is done."))
-    else:
-        messages.error(request, _("The file no longer passes the checks: nothing was imported."))
     return redirect(batch)
 
 

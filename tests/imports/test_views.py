@@ -14,6 +14,7 @@ from imports import services
 from imports.exporting import csv_bytes
 from imports.models import ImportBatch
 from tests.imports.test_formats_and_errors import FOLLOWUPS, PERSONS
+from tests.imports.worker import post_then_worker
 
 PERSONAS_WITHOUT_IMPORTS = ("officer_a", "funder_a", "admin")
 
@@ -35,7 +36,7 @@ def _batch(world, side="a"):
 def test_upload_preview_confirm_and_cancel_through_the_pages(world, client_for, persona):
     client = client_for(persona)
     persons_before = Person.objects.filter(post=world.a.post).count()
-    response = client.post(reverse("imports:upload"), {"post": world.a.post.pk, "file": _file()})
+    response = post_then_worker(client, reverse("imports:upload"), {"post": world.a.post.pk, "file": _file()})
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
     assert Person.objects.filter(post=world.a.post).count() == persons_before  # the preview writes nothing
@@ -44,7 +45,7 @@ def test_upload_preview_confirm_and_cancel_through_the_pages(world, client_for, 
     assert page.status_code == 200 and "imports/batch_preview.html" in [t.name for t in page.templates]
     assert [line["new"] for line in page.context["sheets"]] == [1, 1]
 
-    response = client.post(reverse("imports:batch_confirm", kwargs={"public_id": batch.public_id}))
+    response = post_then_worker(client, reverse("imports:batch_confirm", kwargs={"public_id": batch.public_id}))
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == "imported"
@@ -62,7 +63,9 @@ def test_a_preview_with_errors_shows_each_error_and_offers_no_confirmation(world
     content = csv_bytes((FOLLOWUPS, [["S1", "P9", "31/02/2025", "", "", "", ""]]))
     upload = SimpleUploadedFile("suivis.csv", content, content_type="text/csv")
     client = client_for("iscg_a")
-    response = client.post(reverse("imports:upload"), {"post": world.a.post.pk, "file": upload}, follow=True)
+    response = post_then_worker(
+        client, reverse("imports:upload"), {"post": world.a.post.pk, "file": upload}, follow=True
+    )
     assert response.status_code == 200
     assert [(e["sheet"], e["line"], e["column"]) for e in response.context["errors"]] == [
         ("suivis.csv", 2, "personne"),

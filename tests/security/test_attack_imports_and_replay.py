@@ -37,6 +37,7 @@ from tests.conftest import sign_in
 from tests.conventions.factories import PDF_BYTES
 from tests.conventions.test_views import convention_data
 from tests.imports.test_formats_and_errors import PERSONS
+from tests.imports.worker import post_then_worker
 from tests.referrals.test_views import form_data as referral_data
 from tests.referrals.test_views import grid_data
 
@@ -52,8 +53,9 @@ DOCTYPE = (
 
 
 def _upload(client, world, name: str, content: bytes):
-    """Upload as the browser does, then follow to the preview page."""
-    response = client.post(
+    """Upload as the browser does, let the worker check it, then follow to the preview page."""
+    response = post_then_worker(
+        client,
         reverse("imports:upload"),
         {"post": world.a.post.pk, "file": SimpleUploadedFile(name, content)},
         follow=True,
