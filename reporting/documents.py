@@ -1,6 +1,7 @@
 """Long bilan files prepared by the worker, with their progress (issue 19).
 
-A PDF of a department or national bilan costs seconds (figures, then rendering): the download link
+A PDF of a department or national bilan costs seconds (figures, then rendering), and so does any file of
+the national bilan (its figures alone): the download link
 creates a BilanDocument and the worker prepares it. The worker computes the bilan again from the
 request's validated query with the requester's scope as it is then (organisation.access.build_scope),
 so the same access and masking rules apply; the stored file is served to its requester only, and
@@ -22,8 +23,8 @@ from reporting.models import BilanDocument, DocumentStatus
 
 logger = logging.getLogger(__name__)
 
-BACKGROUND_SCOPES = (ScopeKind.DEPARTMENT, ScopeKind.NATIONAL)
-BACKGROUND_FORMATS = ("pdf",)
+PDF_IN_BACKGROUND = (ScopeKind.DEPARTMENT, ScopeKind.NATIONAL)  # rendering a department's PDF takes seconds
+ALL_IN_BACKGROUND = (ScopeKind.NATIONAL,)  # the national figures alone take seconds, whatever the format
 STEPS = {
     "figures": _("Computing the figures"),
     "layout": _("Laying out the document"),
@@ -32,9 +33,12 @@ STEPS = {
 
 
 def prepared_in_background(*, scope_kind: str, fmt: str) -> bool:
-    """Files whose preparation takes about a second or more: PDFs of department and national bilans
-    (unless BILAN_PDF_IN_BACKGROUND is off: then every file is made in the request, as before)."""
-    return settings.BILAN_PDF_IN_BACKGROUND and fmt in BACKGROUND_FORMATS and scope_kind in BACKGROUND_SCOPES
+    """Files whose preparation takes about a second or more: PDFs of department and national bilans,
+    and every file of the national bilan (unless BILAN_PDF_IN_BACKGROUND is off: then every file is made
+    in the request, as before)."""
+    if not settings.BILAN_PDF_IN_BACKGROUND:
+        return False
+    return scope_kind in ALL_IN_BACKGROUND or (fmt == "pdf" and scope_kind in PDF_IN_BACKGROUND)
 
 
 @transaction.atomic
@@ -61,8 +65,8 @@ def _progress(document: BilanDocument, progress: int, step: str, **fields) -> No
 
 def bilan_document_prepare(*, document_id: int) -> None:
     """The worker's part: figures, masking, rendering, storing; progress written at each step."""
-    from reporting import exports, services, views
-    from reporting.caching import bilan_for, pdf_for
+    from reporting import services, views
+    from reporting.caching import bilan_for
     from reporting.forms import BilanForm
     from reporting.masking import mask_bilan
 
@@ -87,7 +91,9 @@ def bilan_document_prepare(*, document_id: int) -> None:
         if form.masking_threshold is not None:
             bilan = mask_bilan(bilan, threshold=form.masking_threshold)
         _progress(document, 60, "layout")
-        content = pdf_for(bilan) if document.fmt == "pdf" else exports.bilan_xlsx(bilan)
+        content = views.export_content(bilan, document.fmt)
+        if isinstance(content, str):
+            content = content.encode()
         _progress(document, 90, "storing")
         filename = views.export_filename(bilan, document.fmt)
         document.file.save(f"{document.public_id}.{document.fmt}", ContentFile(content), save=False)

@@ -108,17 +108,23 @@ def bilan_export(request, fmt):
     if result is None:
         messages.error(request, _("Correct the scope or the period of the bilan before downloading it."))
         return redirect(f"{reverse('reporting:bilan')}?{request.GET.urlencode()}")
-    match fmt:
-        case "pdf":
-            content = pdf_for(result)
-        case "csv":
-            content = exports.bilan_csv(result)
-        case "xlsx":
-            content = exports.bilan_xlsx(result)
-        case "json":
-            content = json.dumps(exports.bilan_json(result), ensure_ascii=False, indent=2)
+    content = export_content(result, fmt)
     services.bilan_export_logged(bilan=result, fmt=fmt, by=request.user)
     return _attachment(content, fmt, export_filename(result, fmt))
+
+
+def export_content(result, fmt: str) -> bytes | str:
+    """A bilan's file in one of FORMATS: in the request, or by the worker (reporting.documents)."""
+    match fmt:
+        case "pdf":
+            return pdf_for(result)
+        case "csv":
+            return exports.bilan_csv(result)
+        case "xlsx":
+            return exports.bilan_xlsx(result)
+        case "json":
+            return json.dumps(exports.bilan_json(result), ensure_ascii=False, indent=2)
+    raise ValueError(fmt)
 
 
 def export_filename(result, fmt) -> str:

@@ -2,6 +2,7 @@
 then offers the file, to its requester only, masked as for them, until it expires."""
 
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -122,3 +123,26 @@ def test_a_scope_out_of_reach_is_not_queued(world, client_for):
     assert ask(client_for("coordinator_a"), scope="department:42").status_code == 404
     assert ask(client_for("iscg_a")).status_code == 404
     assert not BilanDocument.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_every_file_of_the_national_bilan_is_prepared_by_the_worker(
+    fmt, world, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask(client, fmt=fmt, scope="national")
+    document = BilanDocument.objects.get()
+    assert response.status_code == 302 and document.fmt == fmt
+    assert document.status == DocumentStatus.READY
+    download = client.get(reverse("reporting:document_download", args=[document.public_id]))
+    content = b"".join(download.streaming_content)
+    assert document.filename.endswith(f".{fmt}") and download["Content-Type"].startswith(
+        {"json": "application/json", "csv": "text/csv", "xlsx": "application/vnd.openxml"}[fmt]
+    )
+    if fmt == "json":
+        assert json.loads(content)["indicators"]["B1"]["total"] >= 0
+    elif fmt == "csv":
+        assert "B1" in content.decode()
+    else:
+        assert content[:2] == b"PK"
