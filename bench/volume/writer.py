@@ -32,8 +32,8 @@ class Table:
         for field in meta.concrete_fields:
             if field.attname in provided:
                 continue
-            if field.primary_key:
-                continue
+            if field.primary_key or field.has_db_default():
+                continue  # the database fills a column with a database default (e.g. an assignment's confirmation)
             if field.unique:
                 raise ValueError(f"{meta.label}.{field.name} is unique: give it a value per row.")
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
