@@ -7,12 +7,17 @@ added later, e.g. an encrypted column) is recorded as "changed" with its content
 ``str(instance)`` (a person's name).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 MASK = "***"
@@ -114,11 +119,38 @@ class HistoryRow:
     changes: list[FieldChange] = field(default_factory=list)
 
 
+# Internal columns the people reading the history have no use for (identifiers, counters, reverse links).
+INTERNAL_FIELDS = {"id", "public_id", "version", "merged_records", *EXCLUDED_FIELDS}
+
+
+def _is_shown(model_field) -> bool:
+    """A field the page may name: a concrete field or a many-to-many of the model, not an internal one."""
+    if model_field is None or model_field.name in INTERNAL_FIELDS:
+        return False
+    if not isinstance(model_field, models.Field):
+        return False  # a reverse relation (e.g. the records merged into a person)
+    return not model_field.primary_key and (model_field.concrete or model_field.many_to_many)
+
+
 def _display(model_field, value) -> str:
+    """The value as the forms show it: choice labels, yes/no, dates and times in French and Paris time."""
     if value in (None, "", "None"):
         return "—"
-    choices = dict(model_field.flatchoices) if model_field is not None and model_field.choices else {}
-    return str(choices.get(value, value))
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return _("Yes") if value in (True, "True") else _("No")
+    if isinstance(model_field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_naive(moment):  # django-auditlog stores naive UTC times
+                moment = timezone.make_aware(moment, datetime.UTC)
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    elif isinstance(model_field, models.DateField):
+        day = parse_date(str(value))
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def _changes(model, entry) -> list[FieldChange]:
@@ -127,9 +159,11 @@ def _changes(model, entry) -> list[FieldChange]:
     for name, value in sorted((entry.changes_dict or {}).items()):
         try:
             model_field = model._meta.get_field(name)
-        except FieldDoesNotExist:  # a field removed since: show its name
+        except FieldDoesNotExist:  # a field removed since: nothing to name
             model_field = None
-        label = str(getattr(model_field, "verbose_name", name))
+        if not _is_shown(model_field):
+            continue
+        label = capfirst(str(model_field.verbose_name))
         if isinstance(value, dict) and value.get("type") == "m2m":
             sign = "+" if value.get("operation") == "add" else "−"
             rows.append(FieldChange(label, "", f"{sign} {', '.join(value.get('objects', []))}", False))
@@ -138,6 +172,8 @@ def _changes(model, entry) -> list[FieldChange]:
         else:
             old, new = [*list(value), None, None][:2]
             is_fk = model_field is not None and model_field.is_relation
+            if not is_fk and _display(model_field, old) == _display(model_field, new):
+                continue  # e.g. nothing became an empty text
             rows.append(
                 FieldChange(
                     label,
@@ -163,17 +199,36 @@ def followup_history(followup, *, limit: int = 30) -> list[HistoryRow]:
         condition |= Q(content_type=types[model], object_id__in=model.objects.filter(followup=followup).values("pk"))
     entries = LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-pk")[:limit]
     models_by_type = {content_type.pk: model for model, content_type in types.items()}
-    actions = {0: _("created"), 1: _("changed"), 2: _("deleted")}
-    rows = []
+    actions = {0: _("Creation"), 1: _("Change"), 2: _("Deletion")}
+    rows: list[HistoryRow] = []
+    previous = None
     for entry in entries:
         model = models_by_type[entry.content_type_id]
+        changes = _changes(model, entry)
+        # One save may write several entries (the row, then its many-to-many links): one row per save.
+        key = (entry.cid, entry.content_type_id, entry.object_id, entry.actor_id)
+        if rows and entry.cid and key == previous:
+            merged = rows[-1]
+            action = entry.action if entry.action != LogEntry.Action.UPDATE else None
+            rows[-1] = HistoryRow(
+                at=merged.at,
+                actor=merged.actor,
+                record=merged.record,
+                action=actions[action] if action is not None else merged.action,
+                changes=sorted([*changes, *merged.changes], key=lambda change: change.label),
+            )
+            continue
+        if entry.action == LogEntry.Action.UPDATE and not changes:
+            previous = None
+            continue  # only internal columns changed
+        previous = key
         rows.append(
             HistoryRow(
                 at=entry.timestamp,
                 actor=(entry.actor.get_full_name() or entry.actor.email) if entry.actor else _("the system"),
                 record=str(model._meta.verbose_name),
                 action=actions.get(entry.action, ""),
-                changes=_changes(model, entry),
+                changes=changes,
             )
         )
     return rows
