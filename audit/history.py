@@ -153,7 +153,43 @@ def _display(model_field, value) -> str:
     return str(value)
 
 
-def _changes(model, entry) -> list[FieldChange]:
+# Links the history names (the users, posts and partners a form offers); other links (the person, the
+# follow-up the record belongs to) say only that they changed.
+NAMED_RELATIONS = ("accounts.User", "organisation.Post", "organisation.Partner", "organisation.PartnerType")
+
+
+def _relation_name(obj) -> str:
+    return (obj.get_full_name() or obj.email) if hasattr(obj, "get_full_name") else str(obj)
+
+
+def _related_names(pairs) -> dict:
+    """{(model label, primary key as text): name} for the named links of ``pairs`` (model, entry):
+    one query per kind of link, whatever the entries."""
+    wanted: dict = {}
+    for model, entry in pairs:
+        for name, value in (entry.changes_dict or {}).items():
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            related = getattr(model_field, "related_model", None)
+            if not model_field.many_to_one or related is None or related._meta.label not in NAMED_RELATIONS:
+                continue
+            if name in masked_fields(model) or not isinstance(value, list):
+                continue
+            wanted.setdefault(related, set()).update(v for v in value if v not in (None, "", "None"))
+    names = {}
+    for label in NAMED_RELATIONS:
+        related = apps.get_model(label)
+        # Always one query per kind (an empty list would skip it): the page's cost stays the same
+        # whatever the entries hold (tests/casework/test_views.py counts it).
+        keys = [key for key in wanted.get(related, ()) if str(key).isdigit()] or [0]
+        for obj in related._default_manager.filter(pk__in=keys):
+            names[(label, str(obj.pk))] = _relation_name(obj)
+    return names
+
+
+def _changes(model, entry, names: dict) -> list[FieldChange]:
     masked = set(masked_fields(model))
     rows = []
     for name, value in sorted((entry.changes_dict or {}).items()):
@@ -169,19 +205,21 @@ def _changes(model, entry) -> list[FieldChange]:
             rows.append(FieldChange(label, "", f"{sign} {', '.join(value.get('objects', []))}", False))
         elif name in masked:
             rows.append(FieldChange(label, "", "", True))
+        elif model_field.is_relation:
+            related = model_field.related_model._meta.label
+            if related == "casework.FollowUp":
+                continue  # the follow-up of the page itself
+            if related not in NAMED_RELATIONS:
+                rows.append(FieldChange(label, "", "", True))
+                continue
+            old, new = [*list(value), None, None][:2]
+            old, new = (names.get((related, str(v)), "—") for v in (old, new))
+            if old != new:
+                rows.append(FieldChange(label, old, new, False))
         else:
             old, new = [*list(value), None, None][:2]
-            is_fk = model_field is not None and model_field.is_relation
-            if not is_fk and _display(model_field, old) == _display(model_field, new):
-                continue  # e.g. nothing became an empty text
-            rows.append(
-                FieldChange(
-                    label,
-                    "" if is_fk else _display(model_field, old),
-                    "" if is_fk else _display(model_field, new),
-                    is_fk,
-                )
-            )
+            if _display(model_field, old) != _display(model_field, new):  # not e.g. nothing to an empty text
+                rows.append(FieldChange(label, _display(model_field, old), _display(model_field, new), False))
     return rows
 
 
@@ -197,14 +235,15 @@ def followup_history(followup, *, limit: int = 30) -> list[HistoryRow]:
     )
     for model in (Intervention, Assessment, Orientation):
         condition |= Q(content_type=types[model], object_id__in=model.objects.filter(followup=followup).values("pk"))
-    entries = LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-pk")[:limit]
+    entries = list(LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-pk")[:limit])
     models_by_type = {content_type.pk: model for model, content_type in types.items()}
+    names = _related_names((models_by_type[entry.content_type_id], entry) for entry in entries)
     actions = {0: _("Creation"), 1: _("Change"), 2: _("Deletion")}
     rows: list[HistoryRow] = []
     previous = None
     for entry in entries:
         model = models_by_type[entry.content_type_id]
-        changes = _changes(model, entry)
+        changes = _changes(model, entry, names)
         # One save may write several entries (the row, then its many-to-many links): one row per save.
         key = (entry.cid, entry.content_type_id, entry.object_id, entry.actor_id)
         if rows and entry.cid and key == previous:

@@ -47,5 +47,8 @@ def test_a_creation_names_no_internal_field(world, client_for):
     page = client_for("iscg_a").get(reverse("casework:followup_detail", kwargs={"public_id": a.followup.public_id}))
     history = _history_section(page.content.decode())
     assert "Création (suivi)" in history
+    assert f"Poste : — → {a.post.name}" in history  # links named as the forms name them
+    assert f"Intervenant·e en charge : — → {a.followup.assigned_to.get_full_name()}" in history
+    assert "Suivi :" not in history  # the page's own follow-up goes without saying
     for internal in ("ID :", "Id :", "public id", "Public id", "merged_records", "Version", "—  → "):
         assert internal not in history
