@@ -52,3 +52,25 @@ def test_a_creation_names_no_internal_field(world, client_for):
     assert "Suivi :" not in history  # the page's own follow-up goes without saying
     for internal in ("ID :", "Id :", "public id", "Public id", "merged_records", "Version", "—  → "):
         assert internal not in history
+
+
+def test_one_save_of_a_follow_up_with_its_problems_is_one_entry(world, client_for):
+    a = world.a
+    client = client_for("iscg_a")
+    detail = reverse("casework:followup_detail", kwargs={"public_id": a.followup.public_id})
+    before = _history_section(client.get(detail).content.decode()).count("Modification (suivi)")
+    url = reverse("casework:followup_update", kwargs={"public_id": a.followup.public_id})
+    response = client.get(url)
+    form = response.context["form"]
+    data = _form_data(response)
+    current = {str(pk) for pk in data["problems"]}
+    others = [str(value) for value, _label in form.fields["problems"].choices if str(value)]
+    added = next(pk for pk in others if pk not in current)
+    data["problems"] = [*current, added]
+    roles = [value for value, _label in form.fields["person_role"].choices if value and value != data["person_role"]]
+    data["person_role"] = roles[0]
+    assert client.post(url, data).status_code == 302
+
+    history = _history_section(client.get(detail).content.decode())
+    assert history.count("Modification (suivi)") == before + 1  # the row and its problems: one save
+    assert "Rôle de la personne" in history and "Problématiques" in history
