@@ -1,10 +1,15 @@
 """What people read in forms and labels (issue 17): no « --------- », no « (rang 0) », no « (Optionnel) » on
 filters, no nested parentheses, one clear sign-in error."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 
+from conventions import services
+from conventions.enums import FundingRuleKind
 from conventions.models import Funder
 from tests.accounts.factories import UserFactory
+from tests.conventions.factories import FunderFactory
 
 
 def test_filter_forms_name_their_empty_choice_and_mark_no_field_optional(world, client_for):
@@ -38,6 +43,25 @@ def test_forms_name_the_empty_choice_in_french(world, client_for):
 def test_funding_rules_show_a_rank_only_where_it_matters(world, client_for):
     content = client_for("coordinator_a").get(world.a.convention.get_absolute_url()).content.decode()
     assert "(rang" not in content  # a share of the cost and the balance have no rank to show
+
+    convention = world.a.convention
+    rule = convention.funding_rules.order_by("pk").first()
+    caf = FunderFactory(department=convention.department)
+    services.funding_rules_set_for_year(
+        convention=convention,
+        year=rule.year,
+        expected_version=convention.version,
+        rules=[
+            services.RuleData(
+                funder=r.funder, kind=r.kind, rank=r.rank, amount_cents=r.amount_cents, percent=r.percent
+            )
+            for r in convention.funding_rules.filter(year=rule.year)
+        ]
+        + [services.RuleData(funder=caf, kind=FundingRuleKind.PERCENT_OF_REMAINDER, rank=2, percent=Decimal(10))],
+    )
+    content = client_for("coordinator_a").get(convention.get_absolute_url()).content.decode()
+    assert "(rang 2)" in content  # the order of the shares of what remains
+    assert content.count("(rang") == 1
 
 
 def test_funders_of_the_bilan_are_labelled_without_nested_parentheses(world, client_for):
