@@ -38,9 +38,10 @@ seed: migrate
 
 ## Serve the demo: virtualenv, requirements, SQLite database, demo data, development server, and
 ## beside it the worker (e-mails, periodic tasks, long documents; queue in huey.sqlite3). Ctrl-C stops both.
-## The demo switches the second factor off (a banner says so on every page); production refuses to.
+## DEBUG stays off (set DEBUG=true to see tracebacks): the demo shows production's French 404/403 pages,
+## whitenoise serves the static files. The demo switches the second factor off (a banner says so on every page); production refuses to.
 run: system-run seed
-	@export DEBUG=$${DEBUG:-true} REQUIRE_2FA=$${REQUIRE_2FA:-false}; \
+	@export DEBUG=$${DEBUG:-false} REQUIRE_2FA=$${REQUIRE_2FA:-false}; \
 	$(PY) manage.py run_huey & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)

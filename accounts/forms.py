@@ -8,6 +8,11 @@ from iscg.forms import DsfrBaseForm
 
 
 class SignInForm(DsfrBaseForm, auth_forms.AuthenticationForm):
+    # Django's message names the field through its label (« Saisissez un adresse électronique… »).
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("Incorrect e-mail address or password."),
+    }
     username = forms.EmailField(
         label=_("Professional e-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),

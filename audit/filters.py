@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.enums import JournalAction, RecordType
 from audit.models import AccessEntry
+from iscg.forms import FilterForm
 from organisation import access
 
 
@@ -23,3 +24,4 @@ class JournalFilter(django_filters.FilterSet):
     class Meta:
         model = AccessEntry
         fields = ["user", "record_type", "action", "since", "until"]
+        form = FilterForm

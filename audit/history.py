@@ -7,12 +7,17 @@ added later, e.g. an encrypted column) is recorded as "changed" with its content
 ``str(instance)`` (a person's name).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 MASK = "***"
@@ -114,38 +119,107 @@ class HistoryRow:
     changes: list[FieldChange] = field(default_factory=list)
 
 
+# Internal columns the people reading the history have no use for (identifiers, counters, reverse links).
+INTERNAL_FIELDS = {"id", "public_id", "version", "merged_records", *EXCLUDED_FIELDS}
+
+
+def _is_shown(model_field) -> bool:
+    """A field the page may name: a concrete field or a many-to-many of the model, not an internal one."""
+    if model_field is None or model_field.name in INTERNAL_FIELDS:
+        return False
+    if not isinstance(model_field, models.Field):
+        return False  # a reverse relation (e.g. the records merged into a person)
+    return not model_field.primary_key and (model_field.concrete or model_field.many_to_many)
+
+
 def _display(model_field, value) -> str:
+    """The value as the forms show it: choice labels, yes/no, dates and times in French and Paris time."""
     if value in (None, "", "None"):
         return "—"
-    choices = dict(model_field.flatchoices) if model_field is not None and model_field.choices else {}
-    return str(choices.get(value, value))
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return _("Yes") if value in (True, "True") else _("No")
+    if isinstance(model_field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_naive(moment):  # django-auditlog stores naive UTC times
+                moment = timezone.make_aware(moment, datetime.UTC)
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    elif isinstance(model_field, models.DateField):
+        day = parse_date(str(value))
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
-def _changes(model, entry) -> list[FieldChange]:
+# Links the history names (the users, posts and partners a form offers); other links (the person, the
+# follow-up the record belongs to) say only that they changed.
+NAMED_RELATIONS = ("accounts.User", "organisation.Post", "organisation.Partner", "organisation.PartnerType")
+
+
+def _relation_name(obj) -> str:
+    return (obj.get_full_name() or obj.email) if hasattr(obj, "get_full_name") else str(obj)
+
+
+def _related_names(pairs) -> dict:
+    """{(model label, primary key as text): name} for the named links of ``pairs`` (model, entry):
+    one query per kind of link, whatever the entries."""
+    wanted: dict = {}
+    for model, entry in pairs:
+        for name, value in (entry.changes_dict or {}).items():
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            related = getattr(model_field, "related_model", None)
+            if not model_field.many_to_one or related is None or related._meta.label not in NAMED_RELATIONS:
+                continue
+            if name in masked_fields(model) or not isinstance(value, list):
+                continue
+            wanted.setdefault(related, set()).update(v for v in value if v not in (None, "", "None"))
+    names = {}
+    for label in NAMED_RELATIONS:
+        related = apps.get_model(label)
+        # Always one query per kind (an empty list would skip it): the page's cost stays the same
+        # whatever the entries hold (tests/casework/test_views.py counts it).
+        keys = [key for key in wanted.get(related, ()) if str(key).isdigit()] or [0]
+        for obj in related._default_manager.filter(pk__in=keys):
+            names[(label, str(obj.pk))] = _relation_name(obj)
+    return names
+
+
+def _changes(model, entry, names: dict) -> list[FieldChange]:
     masked = set(masked_fields(model))
     rows = []
     for name, value in sorted((entry.changes_dict or {}).items()):
         try:
             model_field = model._meta.get_field(name)
-        except FieldDoesNotExist:  # a field removed since: show its name
+        except FieldDoesNotExist:  # a field removed since: nothing to name
             model_field = None
-        label = str(getattr(model_field, "verbose_name", name))
+        if not _is_shown(model_field):
+            continue
+        label = capfirst(str(model_field.verbose_name))
         if isinstance(value, dict) and value.get("type") == "m2m":
             sign = "+" if value.get("operation") == "add" else "−"
             rows.append(FieldChange(label, "", f"{sign} {', '.join(value.get('objects', []))}", False))
         elif name in masked:
             rows.append(FieldChange(label, "", "", True))
+        elif model_field.is_relation:
+            related = model_field.related_model._meta.label
+            if related == "casework.FollowUp":
+                continue  # the follow-up of the page itself
+            if related not in NAMED_RELATIONS:
+                rows.append(FieldChange(label, "", "", True))
+                continue
+            old, new = [*list(value), None, None][:2]
+            old, new = (names.get((related, str(v)), "—") for v in (old, new))
+            if old != new:
+                rows.append(FieldChange(label, old, new, False))
         else:
             old, new = [*list(value), None, None][:2]
-            is_fk = model_field is not None and model_field.is_relation
-            rows.append(
-                FieldChange(
-                    label,
-                    "" if is_fk else _display(model_field, old),
-                    "" if is_fk else _display(model_field, new),
-                    is_fk,
-                )
-            )
+            if _display(model_field, old) != _display(model_field, new):  # not e.g. nothing to an empty text
+                rows.append(FieldChange(label, _display(model_field, old), _display(model_field, new), False))
     return rows
 
 
@@ -161,19 +235,39 @@ def followup_history(followup, *, limit: int = 30) -> list[HistoryRow]:
     )
     for model in (Intervention, Assessment, Orientation):
         condition |= Q(content_type=types[model], object_id__in=model.objects.filter(followup=followup).values("pk"))
-    entries = LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-pk")[:limit]
+    entries = list(LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-pk")[:limit])
     models_by_type = {content_type.pk: model for model, content_type in types.items()}
-    actions = {0: _("created"), 1: _("changed"), 2: _("deleted")}
-    rows = []
+    names = _related_names((models_by_type[entry.content_type_id], entry) for entry in entries)
+    actions = {0: _("Creation"), 1: _("Change"), 2: _("Deletion")}
+    rows: list[HistoryRow] = []
+    previous = None
     for entry in entries:
         model = models_by_type[entry.content_type_id]
+        changes = _changes(model, entry, names)
+        # One save may write several entries (the row, then its many-to-many links): one row per save.
+        key = (entry.cid, entry.content_type_id, entry.object_id, entry.actor_id)
+        if rows and entry.cid and key == previous:
+            merged = rows[-1]
+            action = entry.action if entry.action != LogEntry.Action.UPDATE else None
+            rows[-1] = HistoryRow(
+                at=merged.at,
+                actor=merged.actor,
+                record=merged.record,
+                action=actions[action] if action is not None else merged.action,
+                changes=sorted([*changes, *merged.changes], key=lambda change: change.label),
+            )
+            continue
+        if entry.action == LogEntry.Action.UPDATE and not changes:
+            previous = None
+            continue  # only internal columns changed
+        previous = key
         rows.append(
             HistoryRow(
                 at=entry.timestamp,
                 actor=(entry.actor.get_full_name() or entry.actor.email) if entry.actor else _("the system"),
                 record=str(model._meta.verbose_name),
                 action=actions.get(entry.action, ""),
-                changes=_changes(model, entry),
+                changes=changes,
             )
         )
     return rows

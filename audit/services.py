@@ -2,10 +2,12 @@
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from audit.enums import JournalAction, RecordType
@@ -109,9 +111,21 @@ def journal_attempt(request, *, record_type: str, public_id, action: str) -> Acc
     return _write(request, record_type=record_type, public_id=public_id, action=action, department_id=department_id)
 
 
-def followup_consultations(followup, *, limit: int = 10) -> list[AccessEntry]:
-    """Who consulted a follow-up lately (the follow-up page's panel)."""
-    return list(AccessEntry.objects.for_record(RecordType.FOLLOWUP, followup.public_id).with_list_data()[:limit])
+@dataclass(frozen=True)
+class Consultations:
+    """The follow-up page's panel: the others' latest consultations, then the reader's own, counted."""
+
+    others: list
+    own_count: int
+    own_last: datetime.datetime | None
+
+
+def followup_consultations(followup, viewer, *, limit: int = 10) -> Consultations:
+    """Who consulted a follow-up lately: the others first (newest first), the reader's own visits grouped."""
+    entries = AccessEntry.objects.for_record(RecordType.FOLLOWUP, followup.public_id)
+    own = entries.filter(user=viewer).aggregate(count=Count("pk"), last=Max("at"))
+    others = list(entries.exclude(user=viewer).with_list_data()[:limit])
+    return Consultations(others=others, own_count=own["count"], own_last=own["last"])
 
 
 def journal_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:

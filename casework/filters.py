@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.enums import OUTCOME_STATUSES, FollowUpRole, InterventionStatus
 from casework.models import FollowUp
 from casework.normalise import normalise_text
-from iscg.forms import DsfrBaseForm
+from iscg.forms import FilterForm
 from organisation.models import Post
 from referrals.forms import DateInput
 from referrals.models import Problem
@@ -79,7 +79,7 @@ class FollowUpFilter(django_filters.FilterSet):
     class Meta:
         model = FollowUp
         fields = ["q", "state", "post", "problems", "person_role", "mine", "attention"]
-        form = DsfrBaseForm
+        form = FilterForm
 
     def search(self, queryset, name, value):
         for term in normalise_text(value).split():
@@ -120,7 +120,7 @@ class DepartmentFollowUpFilter(django_filters.FilterSet):
     class Meta:
         model = FollowUp
         fields = ["post", "state", "opened_after", "opened_before"]
-        form = DsfrBaseForm
+        form = FilterForm
 
     def filter_state(self, queryset, name, value):
         return queryset.open() if value == OPEN else queryset.closed()

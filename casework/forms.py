@@ -10,7 +10,7 @@ from accounts.enums import Role
 from accounts.models import User
 from casework.enums import CHILD_PROTECTION_KINDS, OUTCOME_STATUSES, ClosingReason, InterventionStatus, OrientationKind
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, ViolenceForm
-from iscg.forms import DsfrBaseForm
+from iscg.forms import SELECT_AN_OPTION, DsfrBaseForm
 from organisation.models import Partner, PartnerType, Post, PostAssignment
 from referrals.forms import DATETIME_FORMAT, DateInput, DateTimeLocalInput
 from referrals.models import Problem
@@ -372,7 +372,7 @@ def _partner_choices_by_type(partners) -> list:
     for partner in partners:
         label = f"{partner.name} — {partner.commune}" if partner.commune else partner.name
         groups.setdefault(partner.partner_type.name, []).append((partner.pk, label))
-    return [("", "---------"), *groups.items()]
+    return [("", SELECT_AN_OPTION), *groups.items()]
 
 
 class OrientationStatusForm(VersionedForm, forms.ModelForm):

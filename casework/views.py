@@ -360,7 +360,7 @@ def followup_detail(request, public_id):
         "next_intervention": next_planned(followup),
         "has_interventions": followup.interventions.exists(),
         "close_form": FollowUpCloseForm(),
-        "access_entries": followup_consultations(followup),
+        "consultations": followup_consultations(followup, request.user),
         "history": followup_history(followup),
     }
     journal_read(request, followup)

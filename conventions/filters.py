@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from conventions.enums import ConventionKind
 from conventions.models import Convention
 from conventions.summaries import ENDING_SOON_MONTHS, add_months
-from iscg.forms import DsfrBaseForm
+from iscg.forms import FilterForm
 from organisation.models import Department
 
 
@@ -37,7 +37,7 @@ class ConventionFilter(django_filters.FilterSet):
     class Meta:
         model = Convention
         fields = ["q", "kind", "department", "status"]
-        form = DsfrBaseForm
+        form = FilterForm
 
     def search(self, queryset, name, value):
         for term in value.split():

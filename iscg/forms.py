@@ -9,13 +9,18 @@ Every form of the project inherits from this class instead, which shares one ren
 Free text (a text field without its own ``max_length``, e.g. backed by a model TextField) is capped
 here for every form at once: TEXT_MAX_LENGTH characters, or what the form's ``text_max_lengths``
 says for a field. Past it, a French error, never a save (a 2 MB paste is refused, not stored).
+
+Django's empty choice (« --------- ») is named here for every form at once: « Select an option », or
+« Any » in the filter forms (FilterForm), which also mark no field « (Optional) »: every filter is.
 """
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from dsfr.forms import DsfrBaseForm as _DsfrBaseForm
-from dsfr.forms import DsfrDjangoTemplates
+from dsfr.forms import DsfrBoundField, DsfrDjangoTemplates
 
 RENDERER = DsfrDjangoTemplates()
 
@@ -49,10 +54,54 @@ def limit_free_text(form: forms.BaseForm) -> None:
             field.widget.attrs.setdefault("maxlength", str(limit))
 
 
+# Django's and django-filter's label of the empty choice, and the project's.
+DASHES = "---------"
+SELECT_AN_OPTION = _("Select an option")
+
+
+def name_empty_choices(form: forms.BaseForm, label) -> None:
+    """Replace the « --------- » empty choice of every choice field of ``form`` by ``label``."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) == DASHES:
+            field.empty_label = label  # model choice fields and django-filter's choice fields
+            field.widget.choices = field.choices  # the widget's copy may still read the class's field
+        elif type(field) in (forms.ChoiceField, forms.TypedChoiceField):
+            choices = list(field.choices)
+            if any(value in ("", None) and text == DASHES for value, text in choices):
+                field.choices = [
+                    (value, label if value in ("", None) and text == DASHES else text) for value, text in choices
+                ]
+
+
 class DsfrBaseForm(_DsfrBaseForm):
     default_renderer = RENDERER
     text_max_lengths: dict[str, int] = {}
+    empty_choice_label = SELECT_AN_OPTION
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_free_text(self)
+        name_empty_choices(self, self.empty_choice_label)
+
+
+# django-dsfr's field snippets, and the project's copies without the « (Optional) » marker (its template
+# tag reads the DSFR_MARK_OPTIONAL_FIELDS setting only, so a form cannot turn it off).
+UNMARKED_SNIPPETS = {
+    f"dsfr/form_field_snippets/{name}_snippet.html": f"forms/filter_fields/{name}_snippet.html"
+    for name in ("input", "checkbox", "checkboxselectmultiple", "radioselect")
+}
+
+
+class FilterBoundField(DsfrBoundField):
+    def render(self, template_name=None, context=None, renderer=None):
+        name = template_name or self.template_name
+        if name not in UNMARKED_SNIPPETS:
+            return super().render(template_name, context, renderer)
+        return loader.render_to_string(UNMARKED_SNIPPETS[name], {**self.get_context(), **(context or {})})
+
+
+class FilterForm(DsfrBaseForm):
+    """The base of the filter forms (django-filter's ``Meta.form``): every field is optional, none is marked."""
+
+    bound_field_class = FilterBoundField
+    empty_choice_label = pgettext_lazy("empty choice of a filter", "Any")

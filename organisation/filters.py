@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from iscg.forms import DsfrBaseForm
+from iscg.forms import FilterForm
 from organisation.models import Department, Partner, PartnerType
 
 
@@ -22,7 +22,7 @@ class PartnerFilter(django_filters.FilterSet):
     class Meta:
         model = Partner
         fields = ["q", "partner_type", "department"]
-        form = DsfrBaseForm
+        form = FilterForm
 
     def search(self, queryset, name, value):
         terms = value.split()

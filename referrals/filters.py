@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from iscg.forms import DsfrBaseForm
+from iscg.forms import FilterForm
 from organisation.models import Unit
 from referrals.enums import OPEN_STATUSES, Source, Status, Urgency
 from referrals.forms import DateInput
@@ -31,7 +31,7 @@ class ReferralFilter(django_filters.FilterSet):
     class Meta:
         model = Referral
         fields = ["status", "unit", "source", "urgency", "referred_after", "referred_before"]
-        form = DsfrBaseForm
+        form = FilterForm
 
     @property
     def qs(self):
@@ -61,4 +61,4 @@ class UnitReferralFilter(django_filters.FilterSet):
     class Meta:
         model = Referral
         fields = ["number", "status", "referred_after", "referred_before"]
-        form = DsfrBaseForm
+        form = FilterForm

@@ -1207,7 +1207,7 @@ def _cofinancing(filters: _Filters, bounds: _Bounds, facts: "Future[_PersonFacts
     committed_cells = tuple(
         Cell(
             str(f.public_id),
-            f"{f.name} ({f.get_kind_display()})",
+            f"{f.name} — {f.get_kind_display()}",
             committed.get(f.pk, 0),
             _percent(committed.get(f.pk, 0), total_cost),
         )

@@ -19,7 +19,7 @@ def test_wrong_password_gets_a_clear_french_message_and_keeps_the_email(db, clie
     response = client.post(reverse("accounts:login"), {"username": "agent@test.example", "password": "nope"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Saisissez" in content and "mot de passe" in content
+    assert "Adresse électronique ou mot de passe incorrect." in content
     assert 'value="agent@test.example"' in content
     assert 'aria-invalid="true"' not in content or "fr-input-group--error" in content or "fr-alert" in content
     assert "_auth_user_id" not in client.session

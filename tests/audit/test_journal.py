@@ -5,13 +5,17 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.enums import JournalAction, RecordType
 from audit.models import AccessEntry, AppendOnlyError
 from audit.services import journal_purge
+from tests.accounts.factories import UserFactory
 from tests.audit.factories import AccessEntryFactory
+from tests.conftest import sign_in
+from tests.organisation.factories import PostAssignmentFactory
 from tests.queries import queries_for
 
 ENTRY_FIELDS = {
@@ -141,9 +145,18 @@ def test_the_followup_page_shows_who_consulted_it(world, client_for):
     client = client_for("iscg_a")
     client.get(url)
     response = client.get(url)
-    entries = response.context["access_entries"]
-    assert [(entry.user, entry.action) for entry in entries] == [(a.iscg, JournalAction.READ)]
-    assert a.iscg.get_full_name() in response.content.decode()
+    consultations = response.context["consultations"]
+    assert consultations.others == []  # the reader's own visit is counted apart
+    assert consultations.own_count == 1
+    colleague = UserFactory(iscg=True)
+    PostAssignmentFactory(post=a.post, user=colleague)
+    sign_in(Client(), colleague).get(url)
+    response = client.get(url)
+    consultations = response.context["consultations"]
+    assert [(entry.user, entry.action) for entry in consultations.others] == [(colleague, JournalAction.READ)]
+    assert consultations.own_count == 2
+    content = response.content.decode()
+    assert content.index(colleague.get_full_name()) < content.index("Vous : 2 consultations")
 
 
 def test_coordinators_search_their_departments_journal_in_constant_queries(world, client_for):

@@ -23,7 +23,7 @@ def test_sign_in_page_has_no_accessibility_violation(demo, page, axe, screenshot
 
 def test_wrong_password_shows_a_french_error(demo, page, axe):
     sign_in(page, demo_email("iscg", "80"), "not the password")
-    assert "Saisissez" in page.content()
+    assert page.content().count("Adresse électronique ou mot de passe incorrect.") == 1
     assert page.url.endswith("/connexion/")
     axe(page)
 

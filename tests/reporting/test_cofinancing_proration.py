@@ -24,7 +24,7 @@ def bilan(scope: BilanScope, start: datetime.date, end: datetime.date):
 
 
 def committed(indicators) -> dict[str, int]:
-    return {cell.label.split(" (")[0]: cell.value for cell in indicators["I1"].breakdown}
+    return {cell.label.split(" — ")[0]: cell.value for cell in indicators["I1"].breakdown}
 
 
 def set_year(convention, year, costs, funders):

@@ -91,7 +91,7 @@ def test_the_bilan_holds_the_counts_of_the_year(bilan):
     for indicator_id, cells in CELLS.items():
         values = {cell.key: cell.value for cell in bilan.indicators[indicator_id].breakdown}
         assert {key: values[key] for key in cells} == {str(key): value for key, value in cells.items()}
-    committed = {cell.label.split(" (")[0]: cell.value for cell in bilan.indicators["I1"].breakdown}
+    committed = {cell.label.split(" — ")[0]: cell.value for cell in bilan.indicators["I1"].breakdown}
     assert committed == COMMITTED
 
 
@@ -102,7 +102,7 @@ def test_json_gives_the_same_figures(bilan):
     for indicator_id, cells in CELLS.items():
         for key, value in cells.items():
             assert data[indicator_id]["breakdown"][str(key)]["value"] == value
-    committed = {cell["label"].split(" (")[0]: cell["value"] for cell in data["I1"]["breakdown"].values()}
+    committed = {cell["label"].split(" — ")[0]: cell["value"] for cell in data["I1"]["breakdown"].values()}
     assert committed == COMMITTED
 
 
@@ -118,7 +118,7 @@ def test_csv_gives_the_same_figures(bilan):
     for indicator_id, cells in CELLS.items():
         for key, value in cells.items():
             assert by_key[(indicator_id, str(key))] == str(value)
-    committed = {row[4].split(" (")[0]: row[5] for row in rows[1:] if row[0] == "I1" and row[3] != "total"}
+    committed = {row[4].split(" — ")[0]: row[5] for row in rows[1:] if row[0] == "I1" and row[3] != "total"}
     assert committed == {name: csv_value(cents, "I1") for name, cents in COMMITTED.items()}
 
 
@@ -137,7 +137,7 @@ def test_xlsx_gives_the_same_figures(bilan):
     for indicator_id, cells in CELLS.items():
         for key, value in cells.items():
             assert by_code[f"{indicator_id}.{key}"] == value
-    committed = {label.split(" (")[0]: value for (code, label), value in by_label.items() if code == "I1" and label}
+    committed = {label.split(" — ")[0]: value for (code, label), value in by_label.items() if code == "I1" and label}
     committed.pop("Total")
     assert committed == pytest.approx({name: cents / 100 for name, cents in COMMITTED.items()})
 
@@ -174,6 +174,6 @@ def test_pdf_text_gives_the_same_figures(bilan):
     with translation.override("fr"):
         for (indicator_id, _key), label in cell_labels.items():
             if indicator_id == "I1":
-                amount = format_value(COMMITTED[label.split(" (")[0]], bilan.indicators["I1"].unit)
+                amount = format_value(COMMITTED[label.split(" — ")[0]], bilan.indicators["I1"].unit)
                 assert f"{label} {normalize(amount)}" in committed_section
     assert "3 personnes ont été rencontrées" in text
