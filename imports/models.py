@@ -66,6 +66,9 @@ class ImportBatch(models.Model):
     # Progress of the worker's check (and of the check again before the write): lines read so far;
     # the errors so far are ``error_count``.
     lines_read = models.PositiveIntegerField(_("lines read"), default=0)
+    # When the task was queued, then each progress report of the worker: a checking or importing
+    # batch silent for too long was left by a worker that died (services.interrupted_batches_fail).
+    worker_seen_at = models.DateTimeField(_("last sign of the worker"), null=True, blank=True)
     # Why the worker's task failed (French, for the user); nothing was written.
     failure = models.TextField(_("failure"), blank=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)

@@ -6,6 +6,7 @@ services compute (search fields of persons, referral numbers from the per-depart
 workflow timestamps) so that a 50,000-line file imports in seconds.
 """
 
+import datetime
 import hashlib
 import logging
 import time
@@ -164,6 +165,9 @@ DATABASE_REFUSAL = gettext_lazy(
     "The import was refused by the database (another import of the same records at the same time?): "
     "nothing was written. Check the file again."
 )
+INTERRUPTED = gettext_lazy(
+    "The processing of this file was interrupted (the worker stopped): nothing was imported. Upload the file again."
+)
 TASK_FAILURE = gettext_lazy(
     "The file could not be processed: nothing was imported. Upload it again; if this happens again, "
     "tell your administrator."
@@ -181,7 +185,9 @@ def _enqueue(task_name: str, *args) -> None:
 
 def _progress_writer(batch_id: int) -> Callable[[int, int], None]:
     def progress(lines: int, errors: int) -> None:
-        ImportBatch.objects.filter(pk=batch_id).update(lines_read=lines, error_count=errors)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            lines_read=lines, error_count=errors, worker_seen_at=timezone.now()
+        )
 
     return progress
 
@@ -205,6 +211,7 @@ def batch_upload(*, post: Post, by: User, content: bytes, file_name: str) -> Imp
         file_name=file_name[-255:],
         sha256=hashlib.sha256(content).hexdigest(),
         status=BatchStatus.CHECKING,
+        worker_seen_at=timezone.now(),
     )
     batch.file.save(file_name, ContentFile(content), save=False)
     batch.save()
@@ -249,7 +256,9 @@ def batch_import_request(*, batch: ImportBatch, by: User) -> ImportBatch:
         raise ImportRefused(_("This batch failed: upload the file again."))
     if batch.status != BatchStatus.PREVIEWED:
         raise ImportRefused(_("This batch has already been imported or cancelled."))
-    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.IMPORTING, lines_read=0)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.IMPORTING, lines_read=0, worker_seen_at=timezone.now()
+    )
     _enqueue("import_batch", batch.pk, by.pk)
     batch.refresh_from_db()
     return batch
@@ -295,6 +304,23 @@ def batch_import_run(*, batch_id: int, by_id: int) -> None:
     except Exception as error:
         logger.exception("Import batch %s: import failed (%s)", batch.public_id, type(error).__name__)
         _fail(batch, str(TASK_FAILURE))
+
+
+def interrupted_batches_fail(*, silent_for: datetime.timedelta) -> int:
+    """Batches checking or importing with no sign of the worker for ``silent_for``: their task was
+    lost with a worker that died (a killed write left nothing, being one transaction). They become
+    FAILED with a message saying so, instead of showing their progress for ever."""
+    limit = timezone.now() - silent_for
+    silent = ImportBatch.objects.filter(status__in=PENDING_STATUSES).filter(
+        Q(worker_seen_at__lt=limit) | Q(worker_seen_at__isnull=True, created_at__lt=limit)
+    )
+    count = 0
+    for batch in silent.only("pk", "public_id", "file"):
+        with transaction.atomic():
+            _fail(batch, str(INTERRUPTED))
+        logger.warning("Import batch %s: no sign of the worker since %s, marked failed", batch.public_id, limit)
+        count += 1
+    return count
 
 
 # ---- Writing a plan -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ request's validated query with the requester's scope as it is then (organisation
 so the same access and masking rules apply; the stored file is served to its requester only, and
 deleted when it expires (BILAN_DOCUMENT_HOURS)."""
 
+import datetime
 import logging
 import time
 
@@ -110,6 +111,14 @@ def bilan_document_prepare(*, document_id: int) -> None:
     except Exception:
         _progress(document, 0, "", status=DocumentStatus.FAILED, finished_at=timezone.now())
         logger.exception("bilan document %s failed", document.pk)
+
+
+def interrupted_documents_fail(*, older_than: datetime.timedelta) -> int:
+    """Documents still waiting or being prepared long after their request: the worker that had them
+    died (or their task was lost with the queue). They become FAILED; the page offers to ask again."""
+    return BilanDocument.objects.filter(
+        status__in=(DocumentStatus.QUEUED, DocumentStatus.RUNNING), created_at__lt=timezone.now() - older_than
+    ).update(status=DocumentStatus.FAILED, progress=0, step="", finished_at=timezone.now())
 
 
 def expired_documents_purge() -> int:

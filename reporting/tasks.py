@@ -6,6 +6,7 @@ then a cache read. It only helps when the cache is shared between the worker and
 servers (CACHE_URL=dbcache://… or rediscache://…, docs/deploy.md); with the per-process default it
 only checks that every bilan computes."""
 
+import datetime
 import time
 
 from django.conf import settings
@@ -17,10 +18,12 @@ from background.runs import recorded
 from organisation.models import Department
 from reporting.bilan import BilanScope, ScopeKind
 from reporting.caching import bilan_keep
-from reporting.documents import bilan_document_prepare, expired_documents_purge
+from reporting.documents import bilan_document_prepare, expired_documents_purge, interrupted_documents_fail
 from reporting.indicators import civil_year
 
 PREPARED_BILAN_SECONDS = 26 * 3600  # until after the next night's run
+# The national PDF, the longest document, takes a few minutes at most.
+SILENT_DOCUMENT = datetime.timedelta(hours=1)
 
 
 def department_bilans_prepare(*, year: int) -> str:
@@ -58,3 +61,10 @@ def prepare_bilan_document(document_id: int) -> None:
 @recorded("bilan_documents_purge")
 def purge_expired_documents() -> str:
     return f"deleted {expired_documents_purge()} expired bilan documents"
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def sweep_interrupted_documents() -> None:
+    count = interrupted_documents_fail(older_than=SILENT_DOCUMENT)
+    if count:
+        recorded("interrupted_documents_sweep")(lambda: f"{count} interrupted bilan documents marked failed")()
