@@ -6,8 +6,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice as ClearTOTPDevice
+from django_otp.plugins.otp_totp.models import default_key, key_validator
 
 from accounts.enums import Role
+from privacy.fields import EncryptedCharField
 
 
 class UserManager(BaseUserManager):
@@ -117,3 +121,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name
+
+
+class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (django-otp's TOTP device) whose secret is sealed at rest (privacy.crypto,
+    docs/privacy.md): a copy of the database or of a backup does not give away the second factors.
+
+    The fields are django-otp's, the key excepted; the algorithm (token check, drift, throttling, the
+    otpauth:// URL of the QR code) is django-otp's own, reused as it is. django-otp's plugin stays
+    installed for its migrations only: accounts 0006 moved its rows here and it holds none.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="authenticator_apps")
+    key = EncryptedCharField(max_length=80, validators=[key_validator], default=default_key)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    bin_key = ClearTOTPDevice.bin_key
+    verify_token = ClearTOTPDevice.verify_token
+    get_throttle_factor = ClearTOTPDevice.get_throttle_factor
+    config_url = ClearTOTPDevice.config_url
+    _read_str_from_settings = ClearTOTPDevice._read_str_from_settings
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")

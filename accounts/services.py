@@ -14,12 +14,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from accounts.enums import AccountEvent
 from accounts.history import account_event
-from accounts.models import User
+from accounts.models import TOTPDevice, User
 from background.outbox import queue_email
 
 logger = logging.getLogger(__name__)

@@ -10,11 +10,11 @@ import pytest
 from django.apps import apps as django_apps
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from huey.contrib.djhuey import HUEY
 from huey.storage import MemoryStorage
 from hypothesis import settings as hypothesis_settings
 
+from accounts.models import TOTPDevice
 from tests.accounts.factories import UserFactory
 from tests.casework.factories import FollowUpFactory, InterventionFactory, OrientationFactory
 from tests.conventions.factories import (

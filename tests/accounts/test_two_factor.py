@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
+from accounts.models import TOTPDevice
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.conftest import sign_in
 from tests.test_access import MATRIX, _resolve_kwargs

@@ -3,8 +3,8 @@
 import re
 
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import TOTPDevice
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.browser.conftest import click_and_wait, restore_reference_data, sign_in
 

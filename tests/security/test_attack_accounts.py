@@ -192,7 +192,7 @@ def test_password_reset_requests_are_throttled_per_address(db, mailoutbox):
 
 
 def test_opening_the_enrolment_page_writes_no_device(world):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from accounts.models import TOTPDevice
 
     client = sign_in(Client(), world.a.officer, verified=False)
     first = client.get("/compte/double-authentification/")
@@ -210,7 +210,8 @@ def test_opening_the_enrolment_page_writes_no_device(world):
 def victim_secrets(world):
     """The victim (ISCG of side A) with an enrolled authenticator and backup codes, all unique tokens."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import TOTPDevice
 
     victim = world.a.iscg
     TOTPDevice.objects.filter(user=victim).delete()
@@ -352,7 +353,8 @@ def test_a_second_factor_reset_makes_the_owner_enrol_again_and_tells_them(
     world, client_for, victim_secrets, mailoutbox, django_capture_on_commit_callbacks
 ):
     from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import TOTPDevice
 
     admin_client = client_for("admin")
     victim = victim_secrets.user
