@@ -269,12 +269,14 @@ def template_workbook_bytes() -> bytes:
             "n'est jamais importée (vous pouvez la laisser ou la supprimer)."
         ]
     )
-    help_sheet.append(HELP_HEADERS)
+    for line in help_rows():
+        help_sheet.append(line)
+    tables = template_tables()
+    for sheet in SHEETS:
+        workbook.create_sheet(sheet.name)
     lists_sheet = workbook.create_sheet(LISTS_SHEET)
     lists_sheet.sheet_state = "hidden"
     list_ranges: dict[str, str] = {}
-    for line in help_rows():
-        help_sheet.append(line)
     for sheet in SHEETS:
         for column in sheet.columns:
             if column.enum and column.enum not in list_ranges:
@@ -285,10 +287,9 @@ def template_workbook_bytes() -> bytes:
                     lists_sheet[f"{letter}{index}"] = label
                 list_ranges[column.enum] = f"{LISTS_SHEET}!${letter}$2:${letter}${max(len(labels) + 1, 2)}"
     bold, example_font = Font(bold=True), Font(italic=True, color="666666")
-    tables = template_tables()
     for sheet in SHEETS:
         headers, rows = tables[sheet.name]
-        worksheet = workbook.create_sheet(sheet.name)
+        worksheet = workbook[sheet.name]
         worksheet.append(headers)
         for cell in worksheet[1]:
             cell.font = bold
