@@ -152,7 +152,11 @@ def build_history(side) -> SimpleNamespace:
     a1.violence_forms.set([physical, psychological])
     AssessmentFactory(followup=f1, author=iscg, assessed_on=datetime.date(2025, 2, 10), children_exposed=3)
     a3 = AssessmentFactory(
-        followup=f3, author=iscg, assessed_on=datetime.date(2025, 2, 3), very_serious_danger=True, children_exposed=None
+        followup=f3,
+        author=iscg,
+        assessed_on=datetime.date(2025, 2, 3),
+        very_serious_danger=True,
+        children_exposed=None,
     )
     a3.violence_forms.set([psychological])
     r1 = ReferralFactory(

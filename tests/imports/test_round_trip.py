@@ -70,7 +70,7 @@ def test_a_post_history_exported_then_imported_into_an_empty_post_gives_an_ident
     assert figures["E1"][0] == 2 and figures["E4"][0] == 2 and figures["F1"][0] == 2 and figures["F3"][0] == 2
     assert figures["A4"][2][0] == ("referrals_with_intervention", 1)
     # The assessments came along: « très grand danger » (D2) and children exposed (B8).
-    assert dict((key, value) for key, value, _percent in figures["D2"][1])["very_serious_danger"] == 2
+    assert {key: value for key, value, _percent in figures["D2"][1]}["very_serious_danger"] == 2
     assert figures["B8"][0] == 3
     imported = Assessment.objects.filter(followup__post=target.post)
     assert sorted(sorted(form.code for form in a.violence_forms.all()) for a in imported) == [
