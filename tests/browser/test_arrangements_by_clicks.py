@@ -62,7 +62,7 @@ def test_a_coordinator_enters_each_arrangement_by_clicks_and_sees_it_everywhere(
         first: Decimal("1.5"),
         first + 1: Decimal("3"),
     }
-    assert "0 ETP créé sur 3 prévus" in _main(page) or "0 ETP créés sur 3 prévus" in _main(page)
+    assert "0 ETP créés sur 3 prévus" in _main(page)
     check("framework-detail")
 
     # ---- A local convention under it, creating 1 + 0,5 FTE ---------------------------------------------
