@@ -8,8 +8,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("casework", "0007_person_known_to_social_services_valid"),
         ("imports", "0003_importbatch_worker_progress"),
-        ("organisation", "0006_units_groups_post_coverage_rules_and_splits"),
-        ("referrals", "0008_police_home_visit"),
     ]
 
     operations = [
