@@ -134,3 +134,26 @@ def test_the_example_lines_are_skipped_and_the_service_lines_imported(target):
     assessment = FollowUp.objects.get(post=target.post).assessments.get()
     assert assessment.is_very_serious_danger and assessment.children_exposed == 1
     assert sorted(assessment.violence_forms.values_list("code", flat=True)) == ["physiques", "sexuelles"]
+
+
+def test_a_bad_assessment_line_gets_its_own_french_messages_and_nothing_is_imported(target):
+    tables = template_tables()
+    tables["personnes"] = (tables["personnes"][0], [["P1", "Femme", "", "", "", ""]])
+    tables["suivis"] = (tables["suivis"][0], [["S1", "P1", "04/02/2025", "", "", "", ""]])
+    tables["evaluations"] = (tables["evaluations"][0], [["E1", "S9", "05/02/2025", "Verbales", "peut-être", "31"]])
+    plan = check(read_upload(csv_zip_bytes(tables), "historique.zip"), post=target.post)
+    errors = {(error.sheet, error.column): error.message for error in plan.errors}
+    assert set(errors) == {
+        ("evaluations.csv", "suivi"),
+        ("evaluations.csv", "formes de violence"),
+        ("evaluations.csv", "très grand danger"),
+        ("evaluations.csv", "enfants exposés"),
+    }
+    assert errors[("evaluations.csv", "formes de violence")].startswith(
+        "Forme de violence « Verbales » inconnue : les valeurs acceptées sont « Physiques », « Psychologiques »"
+    )
+    assert errors[("evaluations.csv", "enfants exposés")] == _("The value must be between %(low)s and %(high)s.") % {
+        "low": 0,
+        "high": 30,
+    }
+    assert plan.records["assessment"] == []
