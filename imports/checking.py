@@ -25,6 +25,7 @@ from casework.enums import (
     Sex,
     age_class_for,
 )
+from casework.models import ViolenceForm
 from casework.normalise import normalise_text
 from imports.enums import TARGET_FIELD, RecordType
 from imports.format import CREATION_ORDER, DEFAULT_RECIPIENTS, LIST_SEPARATORS, NO, SHEETS_BY_TYPE, YES, vocabulary
@@ -228,6 +229,14 @@ class _Lookups:
         for partner_type in PartnerType.objects.order_by("position"):
             self.partner_types[normalise_text(partner_type.code)] = partner_type.pk
             self.partner_types[normalise_text(partner_type.name)] = partner_type.pk
+        self.violence_forms = {}
+        for violence_form in ViolenceForm.objects.order_by("position"):
+            self.violence_forms[normalise_text(violence_form.code)] = violence_form.pk
+            self.violence_forms[normalise_text(violence_form.name)] = violence_form.pk
+        self.violence_form_names = ", ".join(
+            f"« {name} »"
+            for name in ViolenceForm.objects.filter(is_active=True).order_by("position").values_list("name", flat=True)
+        )
         self.partners = {
             normalise_text(name): pk
             for pk, name in Partner.objects.filter(department=post.department_id).values_list("pk", "name")
@@ -548,6 +557,32 @@ def _check_transmission(row: _RowChecker, *, resolve, **_kwargs) -> dict:
     }
 
 
+def _check_assessment(row: _RowChecker, *, lookups, resolve, **_kwargs) -> dict:
+    """A social assessment of the history: its violence forms, « très grand danger » and children
+    exposed (groups B and D of the bilan). Its problems stay those of the follow-up."""
+    followup = _reference(row, "followup", RecordType.FOLLOWUP, resolve)
+    assessed_on = row.date("date", required=True)
+    violence_forms = []
+    for token in _split(row.text("violence_forms")):
+        violence_form = lookups.violence_forms.get(normalise_text(token))
+        if violence_form is None:
+            row.error(
+                "violence_forms",
+                _("Unknown form of violence “%(value)s”: accepted values are %(accepted)s.")
+                % {"value": token, "accepted": lookups.violence_form_names},
+            )
+        elif violence_form not in violence_forms:
+            violence_forms.append(violence_form)
+    very_serious = row.choice("is_very_serious_danger", "boolean", default=NO)
+    return {
+        "followup": followup,
+        "assessed_on": assessed_on,
+        "violence_forms": violence_forms,
+        "is_very_serious_danger": very_serious == YES,
+        "children_exposed": row.integer("children_exposed", low=0, high=30),
+    }
+
+
 CHECKERS = {
     RecordType.PERSON: _check_person,
     RecordType.FOLLOWUP: _check_followup,
@@ -555,4 +590,5 @@ CHECKERS = {
     RecordType.INTERVENTION: _check_intervention,
     RecordType.ORIENTATION: _check_orientation,
     RecordType.TRANSMISSION: _check_transmission,
+    RecordType.ASSESSMENT: _check_assessment,
 }

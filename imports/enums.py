@@ -11,6 +11,7 @@ class RecordType(models.TextChoices):
     INTERVENTION = "intervention", _("Intervention")
     ORIENTATION = "orientation", _("Orientation")
     TRANSMISSION = "transmission", _("Child-protection transmission")
+    ASSESSMENT = "assessment", _("Social assessment")
 
 
 # The casework object each record type points to (ImportedRecord has one nullable FK per target).
@@ -21,6 +22,7 @@ TARGET_FIELD = {
     RecordType.INTERVENTION: "intervention",
     RecordType.ORIENTATION: "orientation",
     RecordType.TRANSMISSION: "orientation",
+    RecordType.ASSESSMENT: "assessment",
 }
 
 

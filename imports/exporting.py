@@ -24,9 +24,9 @@ from casework.enums import (
     Place,
     Sex,
 )
-from casework.models import FollowUp, Intervention, Orientation, Person, short_reference
+from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, short_reference
 from imports.enums import RecordType
-from imports.format import SHEETS, SHEETS_BY_TYPE, french_label
+from imports.format import EXAMPLE_ID, EXAMPLE_ROWS, SHEETS, SHEETS_BY_TYPE, YES_NO_LABELS, enum_labels, french_label
 from organisation.models import Post
 from referrals.enums import ClosingReason as ReferralClosingReason
 from referrals.enums import PersonRole, Source, Status, Urgency
@@ -165,6 +165,19 @@ def post_tables(post: Post) -> dict[str, Table]:
                     _day(orientation.outcome_on),
                 ]
             )
+    rows_assessments = []
+    assessments = Assessment.objects.filter(followup__post=post).prefetch_related("violence_forms").order_by("pk")
+    for assessment in assessments:
+        rows_assessments.append(
+            [
+                f"E-{short_reference(assessment.public_id)}",
+                followup_ids[assessment.followup_id],
+                _day(assessment.assessed_on),
+                " ; ".join(form.name for form in sorted(assessment.violence_forms.all(), key=lambda f: f.position)),
+                YES_NO_LABELS["yes" if assessment.is_very_serious_danger else "no"],
+                "" if assessment.children_exposed is None else str(assessment.children_exposed),
+            ]
+        )
     rows = {
         RecordType.PERSON: rows_persons,
         RecordType.REFERRAL: rows_referrals,
@@ -172,6 +185,7 @@ def post_tables(post: Post) -> dict[str, Table]:
         RecordType.INTERVENTION: rows_interventions,
         RecordType.ORIENTATION: rows_orientations,
         RecordType.TRANSMISSION: rows_transmissions,
+        RecordType.ASSESSMENT: rows_assessments,
     }
     return {SHEETS_BY_TYPE[record_type].name: (_headers(record_type), rows[record_type]) for record_type in rows}
 
@@ -183,10 +197,8 @@ def workbook_bytes(tables: dict[str, Table], *, with_help: bool = True) -> bytes
     workbook = Workbook(write_only=True)
     if with_help:
         help_sheet = workbook.create_sheet("aide")
-        help_sheet.append(["feuille", "colonne", "obligatoire", "contenu"])
-        for sheet in SHEETS:
-            for column in sheet.columns:
-                help_sheet.append([sheet.name, column.header, "oui" if column.required else "non", column.help])
+        for line in help_rows():
+            help_sheet.append(line)
     bold = Font(bold=True)
     for name, (headers, rows) in tables.items():
         worksheet = workbook.create_sheet(name)
@@ -200,6 +212,106 @@ def workbook_bytes(tables: dict[str, Table], *, with_help: bool = True) -> bytes
         worksheet.append(header_cells)
         for row in rows:
             worksheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def template_tables() -> dict[str, Table]:
+    """The empty sheets, each with its fictitious example line « EXEMPLE » (ignored when read)."""
+    tables = {}
+    for sheet in SHEETS:
+        example = EXAMPLE_ROWS[sheet.record_type] | {"external_id": EXAMPLE_ID}
+        tables[sheet.name] = (
+            [column.header for column in sheet.columns],
+            [[example.get(c.key, "") for c in sheet.columns]],
+        )
+    return tables
+
+
+HELP_HEADERS = ["feuille", "colonne", "obligatoire", "contenu", "valeurs acceptées"]
+
+
+def help_rows() -> list[list[str]]:
+    """One line per column of every sheet, with the accepted values of the enumerated ones."""
+    lines = [HELP_HEADERS]
+    for sheet in SHEETS:
+        for column in sheet.columns:
+            accepted = ", ".join(f"« {label} »" for label in enum_labels(column.enum)) if column.enum else ""
+            if column.multiple and accepted:
+                accepted += " (plusieurs, séparées par « ; »)"
+            lines.append([sheet.name, column.header, "oui" if column.required else "non", column.help, accepted])
+    return lines
+
+
+LISTS_SHEET = "listes"  # hidden; the drop-down lists read their values there (ignored when read)
+VALIDATED_ROWS = 5000  # lines of each sheet offered the drop-down lists
+
+
+def template_workbook_bytes() -> bytes:
+    """The downloadable XLSX template: the « aide » sheet (every column, and the accepted values of the
+    enumerated ones, as the application labels them), one sheet per record type with its example
+    line, and a drop-down list on every enumerated column (a hidden « listes » sheet holds the values).
+    Multi-valued columns (problems, forms of violence) offer the list without refusing other input,
+    since a cell may hold several values."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    help_sheet = workbook.active
+    help_sheet.title = "aide"
+    help_sheet.append(
+        [
+            "Une feuille par type d'enregistrement ; la ligne « EXEMPLE » de chaque feuille est fictive et "
+            "n'est jamais importée (vous pouvez la laisser ou la supprimer)."
+        ]
+    )
+    for line in help_rows():
+        help_sheet.append(line)
+    tables = template_tables()
+    for sheet in SHEETS:
+        workbook.create_sheet(sheet.name)
+    lists_sheet = workbook.create_sheet(LISTS_SHEET)
+    lists_sheet.sheet_state = "hidden"
+    list_ranges: dict[str, str] = {}
+    for sheet in SHEETS:
+        for column in sheet.columns:
+            if column.enum and column.enum not in list_ranges:
+                labels = enum_labels(column.enum)
+                letter = get_column_letter(len(list_ranges) + 1)
+                lists_sheet.cell(row=1, column=len(list_ranges) + 1, value=column.enum)
+                for index, label in enumerate(labels, start=2):
+                    lists_sheet[f"{letter}{index}"] = label
+                list_ranges[column.enum] = f"{LISTS_SHEET}!${letter}$2:${letter}${max(len(labels) + 1, 2)}"
+    bold, example_font = Font(bold=True), Font(italic=True, color="666666")
+    for sheet in SHEETS:
+        headers, rows = tables[sheet.name]
+        worksheet = workbook[sheet.name]
+        worksheet.append(headers)
+        for cell in worksheet[1]:
+            cell.font = bold
+        for row in rows:
+            worksheet.append(row)
+        worksheet["A2"].comment = Comment("Ligne d'exemple fictive : elle n'est jamais importée.", "ISCG")
+        for cell in worksheet[2]:
+            cell.font = example_font
+        for index, column in enumerate(sheet.columns, start=1):
+            if not column.enum:
+                continue
+            letter = get_column_letter(index)
+            validation = DataValidation(
+                type="list",
+                formula1=f"={list_ranges[column.enum]}",
+                allow_blank=True,
+                showErrorMessage=not column.multiple,
+                errorTitle="Valeur inconnue",
+                error="Choisissez une valeur de la liste (voir la feuille « aide »).",
+            )
+            validation.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
+            worksheet.add_data_validation(validation)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

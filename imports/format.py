@@ -35,6 +35,10 @@ class Column:
     header: str  # the French header of the file
     required: bool = False
     help: str = ""  # one line for docs/import.md and the template's "aide" sheet
+    # An enumerated column: the vocabulary its cells take (``vocabulary()``, or a reference list of
+    # REFERENCE_LISTS); the template offers its French labels as a drop-down list.
+    enum: str = ""
+    multiple: bool = False  # several values separated by « | » or « ; »
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,19 @@ SHEETS: tuple[Sheet, ...] = (
         "personnes",
         (
             ID,
-            Column("sex", "sexe", False, "F, M, autre ou non renseigné"),
+            Column("sex", "sexe", False, "« Non renseigné » si vide", enum="sex"),
             Column("birth_year", "année de naissance", False, "aaaa ; sinon la classe d'âge"),
-            Column("age_class", "classe d'âge", False, "0-10, 11-14, 15-17, 18-25, 26-40, 41-60, 61-74, 75 et plus"),
-            Column("is_anonymous", "anonyme", False, "oui / non (aucun nom n'est jamais importé)"),
-            Column("known_to_social_services", "connu des services sociaux", False, "oui / non / ne sait pas"),
+            Column("age_class", "classe d'âge", False, "Si l'année de naissance est inconnue", enum="age_class"),
+            Column(
+                "is_anonymous", "anonyme", False, "« Oui » si vide (aucun nom n'est jamais importé)", enum="boolean"
+            ),
+            Column(
+                "known_to_social_services",
+                "connu des services sociaux",
+                False,
+                "« Ne sait pas » si vide",
+                enum="known_to_social_services",
+            ),
         ),
     ),
     Sheet(
@@ -78,17 +90,18 @@ SHEETS: tuple[Sheet, ...] = (
             Column("date", "date", True, DATE_HELP),
             Column("time", "heure", False, TIME_HELP),
             Column("unit", "unité", True, "Nom d'une unité couverte par le poste"),
-            Column(
-                "source",
-                "canal",
-                True,
-                "plainte, main courante, intervention, repérage, partenaire, venue spontanée, autre",
-            ),
-            Column("urgency", "urgence", False, "immédiate, sous 48 h, normale (par défaut)"),
-            Column("status", "statut", True, "reçue, prise en charge, clôturée sans suivi, retirée, transmise"),
+            Column("source", "canal", True, "", enum="source"),
+            Column("urgency", "urgence", False, "« Normale » si vide", enum="urgency"),
+            Column("status", "statut", True, "", enum="referral_status"),
             Column("status_date", "date du statut", False, DATE_HELP + " (la date de la saisine si vide)"),
             Column("status_time", "heure du statut", False, TIME_HELP),
-            Column("closing_reason", "motif de clôture", False, "Pour une saisine clôturée sans suivi"),
+            Column(
+                "closing_reason",
+                "motif de clôture",
+                False,
+                "Pour une saisine « Clôturée sans suite »",
+                enum="referral_closing_reason",
+            ),
             Column("persons", "personnes", False, "identifiant:rôle, séparés par « | » (ex. P1:victime | P2:enfant)"),
             Column("followup", "suivi", False, "Identifiant du suivi qui l'a prise en charge"),
         ),
@@ -101,9 +114,18 @@ SHEETS: tuple[Sheet, ...] = (
             Column("person", "personne", True, "Identifiant de la feuille « personnes »"),
             Column("opened_on", "ouvert le", True, DATE_HELP),
             Column("closed_on", "clos le", False, DATE_HELP),
-            Column("closing_reason", "motif de clôture", False, "Obligatoire si le suivi est clos"),
-            Column("person_role", "rôle", False, "victime (par défaut), mis en cause, les deux, autre"),
-            Column("problems", "problématiques", False, "Codes ou libellés, séparés par « | »"),
+            Column(
+                "closing_reason", "motif de clôture", False, "Obligatoire si le suivi est clos", enum="closing_reason"
+            ),
+            Column("person_role", "rôle", False, "« Victime » si vide", enum="followup_role"),
+            Column(
+                "problems",
+                "problématiques",
+                False,
+                "Codes ou libellés, séparés par « | »",
+                enum="problem",
+                multiple=True,
+            ),
         ),
     ),
     Sheet(
@@ -115,19 +137,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("date", "date", True, DATE_HELP),
             Column("time", "heure", False, TIME_HELP),
             Column("duration", "durée (minutes)", False, "1 à 720 ; 30 par défaut"),
-            Column(
-                "kind",
-                "type",
-                True,
-                "entretien, appel téléphonique, accompagnement, visite à domicile, écrit, contact avec un tiers",
-            ),
-            Column(
-                "place",
-                "lieu",
-                True,
-                "commissariat, brigade, mairie / CCAS, domicile, autre lieu extérieur, à distance",
-            ),
-            Column("status", "statut", True, "réalisé, non honoré, annulé, planifié"),
+            Column("kind", "type", True, "", enum="intervention_kind"),
+            Column("place", "lieu", True, "", enum="place"),
+            Column("status", "statut", True, "", enum="intervention_status"),
         ),
     ),
     Sheet(
@@ -137,14 +149,15 @@ SHEETS: tuple[Sheet, ...] = (
             AUTO_ID,
             Column("followup", "suivi", True, "Identifiant de la feuille « suivis »"),
             Column("date", "date", True, DATE_HELP),
-            Column("partner_type", "type de partenaire", False, "Code ou libellé ; ou le nom d'un partenaire"),
-            Column("partner", "partenaire", False, "Nom exact d'un partenaire de l'annuaire du département"),
             Column(
-                "status",
-                "statut",
-                True,
-                "proposée, acceptée, réalisée, refusée par la personne, refusée par le partenaire, sans nouvelles",
+                "partner_type",
+                "type de partenaire",
+                False,
+                "Code ou libellé ; ou le nom d'un partenaire",
+                enum="partner_type",
             ),
+            Column("partner", "partenaire", False, "Nom exact d'un partenaire de l'annuaire du département"),
+            Column("status", "statut", True, "", enum="orientation_status"),
             Column("outcome_on", "date du résultat", False, DATE_HELP + " (la date de l'orientation si vide)"),
         ),
     ),
@@ -155,10 +168,29 @@ SHEETS: tuple[Sheet, ...] = (
             AUTO_ID,
             Column("followup", "suivi", True, "Identifiant de la feuille « suivis »"),
             Column("date", "date", True, DATE_HELP),
-            Column("kind", "nature", True, "information préoccupante (CRIP) ou signalement au procureur"),
+            Column("kind", "nature", True, "", enum="transmission_kind"),
             Column("recipient", "destinataire", False, "CRIP du département ou Procureur de la République par défaut"),
-            Column("status", "statut", False, "proposée (par défaut), réalisée…"),
+            Column("status", "statut", False, "« Proposée » si vide", enum="orientation_status"),
             Column("outcome_on", "date du résultat", False, DATE_HELP),
+        ),
+    ),
+    Sheet(
+        RecordType.ASSESSMENT,
+        "evaluations",
+        (
+            AUTO_ID,
+            Column("followup", "suivi", True, "Identifiant de la feuille « suivis »"),
+            Column("date", "date", True, DATE_HELP),
+            Column(
+                "violence_forms",
+                "formes de violence",
+                False,
+                "Codes ou libellés, séparés par « ; »",
+                enum="violence_form",
+                multiple=True,
+            ),
+            Column("is_very_serious_danger", "très grand danger", False, "« Non » si vide", enum="boolean"),
+            Column("children_exposed", "enfants exposés", False, "0 à 30"),
         ),
     ),
 )
@@ -171,6 +203,7 @@ CREATION_ORDER = (
     RecordType.INTERVENTION,
     RecordType.ORIENTATION,
     RecordType.TRANSMISSION,
+    RecordType.ASSESSMENT,
 )
 
 LIST_SEPARATORS = ("|", ";", "\n")
@@ -345,3 +378,89 @@ def french_label(choices, value: str) -> str:
     """The French label of a code (what the exporter and the template write)."""
     with translation.override("fr"):
         return str(choices(value).label)
+
+
+YES_NO_LABELS = {YES: "Oui", NO: "Non"}
+# Enumerations kept in tables (seeded, editable by administrators): model, by position and name.
+REFERENCE_LISTS = {
+    "problem": ("referrals", "Problem"),
+    "partner_type": ("organisation", "PartnerType"),
+    "violence_form": ("casework", "ViolenceForm"),
+}
+
+
+def enum_labels(name: str) -> list[str]:
+    """The French labels a column's cells take, as the application's forms show them (the template's
+    drop-down lists and the « aide » sheet). Reference lists: their active entries (a database read)."""
+    if name == "boolean":
+        return list(YES_NO_LABELS.values())
+    if name in REFERENCE_LISTS:
+        from django.apps import apps
+
+        model = apps.get_model(*REFERENCE_LISTS[name])
+        return list(model.objects.filter(is_active=True).order_by("position", "name").values_list("name", flat=True))
+    choices = ENUMS[name]
+    allowed = SYNONYMS[name] if name == "transmission_kind" else choices.values
+    return [french_label(choices, value) for value in choices.values if value in allowed]
+
+
+# One fictitious line per sheet in the downloadable template, identified « EXEMPLE »: the reader skips
+# any line whose identifier is « EXEMPLE » (reading.EXAMPLE_ID), so a template sent back with its
+# examples left in imports only the service's own lines.
+EXAMPLE_ID = "EXEMPLE"
+EXAMPLE_ROWS: dict[str, dict[str, str]] = {
+    RecordType.PERSON: {
+        "sex": "Femme",
+        "birth_year": "1985",
+        "is_anonymous": "Oui",
+        "known_to_social_services": "Non",
+    },
+    RecordType.REFERRAL: {
+        "date": "03/02/2025",
+        "time": "09:30",
+        "unit": "Commissariat (exemple)",
+        "source": "Plainte",
+        "urgency": "Normale",
+        "status": "Prise en charge",
+        "status_date": "04/02/2025",
+        "persons": "EXEMPLE:Victime",
+        "followup": "EXEMPLE",
+    },
+    RecordType.FOLLOWUP: {
+        "person": "EXEMPLE",
+        "opened_on": "04/02/2025",
+        "closed_on": "30/06/2025",
+        "closing_reason": "Situation résolue",
+        "person_role": "Victime",
+        "problems": "Violences conjugales",
+    },
+    RecordType.INTERVENTION: {
+        "followup": "EXEMPLE",
+        "date": "05/02/2025",
+        "time": "10:00",
+        "duration": "45",
+        "kind": "Entretien",
+        "place": "Commissariat",
+        "status": "Réalisé",
+    },
+    RecordType.ORIENTATION: {
+        "followup": "EXEMPLE",
+        "date": "12/02/2025",
+        "partner_type": "CCAS",
+        "status": "Réalisée",
+        "outcome_on": "20/02/2025",
+    },
+    RecordType.TRANSMISSION: {
+        "followup": "EXEMPLE",
+        "date": "06/02/2025",
+        "kind": "Information préoccupante (CRIP)",
+        "status": "Proposée",
+    },
+    RecordType.ASSESSMENT: {
+        "followup": "EXEMPLE",
+        "date": "05/02/2025",
+        "violence_forms": "Physiques ; Psychologiques",
+        "is_very_serious_danger": "Oui",
+        "children_exposed": "2",
+    },
+}

@@ -134,7 +134,7 @@ class ImportBatch(models.Model):
         return sum(sheet.get("rows", 0) for sheet in self.counts.values())
 
 
-TARGET_FIELDS = ("person", "referral", "followup", "intervention", "orientation")
+TARGET_FIELDS = ("person", "referral", "followup", "intervention", "orientation", "assessment")
 # Exactly the target field of the record type is set, the others are null.
 _ONE_TARGET = functools.reduce(
     operator.or_,
@@ -164,6 +164,9 @@ class ImportedRecord(models.Model):
     )
     orientation = models.ForeignKey(
         "casework.Orientation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    assessment = models.ForeignKey(
+        "casework.Assessment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
     class Meta:

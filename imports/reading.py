@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from casework.normalise import normalise_text
-from imports.format import SHEETS, Sheet, sheet_for_name
+from imports.format import EXAMPLE_ID, SHEETS, Sheet, sheet_for_name
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all the entries of a zip or XLSX, 
 MAX_COMPRESSION_RATIO = 100  # unpacked size / packed size of one entry (a zip bomb: thousands)
 RATIO_CHECKED_FROM = 1024 * 1024  # entries smaller than this unpacked are never a threat
 MAX_KEPT_ERRORS = 500  # the first errors are kept (and shown); the others are only counted
-IGNORED_SHEETS = {"aide", "lisez moi", "readme", "notice"}
+IGNORED_SHEETS = {"aide", "listes", "lisez moi", "readme", "notice"}
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -311,6 +311,8 @@ def _add_rows(sheet: Sheet, source_name: str, rows, result: ReadResult, *, merge
         for index, key in mapping.items():
             value = values[index] if index < len(values) else None
             row[key] = value.strip() if isinstance(value, str) else value
+        if _text(row.get("external_id")).casefold() == EXAMPLE_ID.casefold():
+            continue  # the template's example line, left in (docs/import.md)
         data.rows.append((line, row))
     result.sheets[sheet.record_type] = data
 

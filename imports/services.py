@@ -500,6 +500,29 @@ def write_plan(plan: checking.Plan, *, batch: ImportBatch, by: User, progress=No
         ):
             ids[record_type][values["external_id"]] = orientation.pk
 
+    assessments = [
+        Assessment(
+            followup_id=pk_of(RecordType.FOLLOWUP, values["followup"]),
+            assessed_on=values["assessed_on"],
+            is_very_serious_danger=values["is_very_serious_danger"],
+            children_exposed=values["children_exposed"],
+            author=by,
+        )
+        for values in records[RecordType.ASSESSMENT]
+    ]
+    form_links = []
+    for values, assessment in zip(
+        records[RecordType.ASSESSMENT],
+        _bulk(Assessment, assessments, progress=progress, label="assessment"),
+        strict=True,
+    ):
+        ids[RecordType.ASSESSMENT][values["external_id"]] = assessment.pk
+        form_links += [
+            Assessment.violence_forms.through(assessment_id=assessment.pk, violenceform_id=form)
+            for form in values["violence_forms"]
+        ]
+    _bulk(Assessment.violence_forms.through, form_links)
+
     imported = [
         ImportedRecord(
             batch=batch,
@@ -560,7 +583,12 @@ def _dependants(batch: ImportBatch) -> list[str]:
             ),
             _("orientations recorded since on imported follow-ups"),
         ),
-        (Assessment.objects.filter(followup__in=followups), _("assessments recorded on imported follow-ups")),
+        (
+            Assessment.objects.filter(followup__in=followups).exclude(
+                pk__in=own.filter(assessment__isnull=False).values("assessment")
+            ),
+            _("assessments recorded since on imported follow-ups"),
+        ),
         (
             FollowUpReferral.objects.filter(Q(followup__in=followups) ^ Q(referral__in=referrals)),
             _("referrals linked since to imported follow-ups, or imported referrals linked to other follow-ups"),
@@ -589,8 +617,11 @@ def batch_cancel(*, batch: ImportBatch, by: User) -> ImportBatch:
             % {"what": "; ".join(dependants)}
         )
     deleted = {}
-    # Children first: interventions and orientations, links, follow-ups, referrals, persons.
+    # Children first: assessments, interventions and orientations, links, follow-ups, referrals, persons.
+    assessments = _records(batch, [RecordType.ASSESSMENT]).values("assessment")
+    Assessment.violence_forms.through.objects.filter(assessment__in=assessments).delete()
     for model, record_types, field in (
+        (Assessment, [RecordType.ASSESSMENT], "assessment"),
         (Intervention, [RecordType.INTERVENTION], "intervention"),
         (Orientation, [RecordType.ORIENTATION, RecordType.TRANSMISSION], "orientation"),
     ):

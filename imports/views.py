@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from audit.services import journal_read
 from imports import services
 from imports.enums import PENDING_STATUSES, BatchStatus, RecordType
-from imports.exporting import csv_zip_bytes, empty_tables, workbook_bytes
+from imports.exporting import csv_zip_bytes, template_tables, template_workbook_bytes
 from imports.format import CREATION_ORDER, SHEETS_BY_TYPE
 from imports.forms import UploadForm
 from imports.models import ImportBatch
@@ -76,11 +76,11 @@ def template_download(request, fmt):
     _require_import(request)
     if fmt == "xlsx":
         content, content_type = (
-            workbook_bytes(empty_tables()),
+            template_workbook_bytes(),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     elif fmt == "zip":
-        content, content_type = csv_zip_bytes(empty_tables()), "application/zip"
+        content, content_type = csv_zip_bytes(template_tables()), "application/zip"
     else:
         raise Http404
     response = HttpResponse(content, content_type=content_type)

@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisation.enums import CoverageRule
-from organisation.models import Post, PostSplit, Unit
+from organisation.models import Post, PostSplit, Unit, rule_coverage_q
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,38 @@ class CoveredUnit:
     unit: Unit
     since: datetime.date
     is_listed: bool
+
+
+@dataclass(frozen=True)
+class PostArrangement:
+    """A post of a department page that is split between forces or covers units by rule."""
+
+    post: Post
+    splits: list[PostSplit]
+    rule_units: list[Unit]  # the units its rule reaches today (besides those listed)
+
+
+def department_arrangements(posts, day: datetime.date | None = None) -> list[PostArrangement]:
+    """The shared posts and the posts covering by rule among ``posts`` (a scoped queryset): two queries,
+    and one per post with a coverage rule (a department has a handful)."""
+    day = day or timezone.localdate()
+    arranged = (
+        posts.filter(Q(splits__isnull=False) | ~Q(coverage_rule=CoverageRule.LISTED))
+        .distinct()
+        .select_related("coverage_group")
+        .prefetch_related(Prefetch("splits", queryset=PostSplit.objects.select_related("unit").order_by("pk")))
+        .order_by("name", "pk")
+    )
+    rows = []
+    for post in arranged:
+        rule_units = []
+        if post.coverage_rule != CoverageRule.LISTED:
+            reached = rule_coverage_q(
+                rule=post.coverage_rule, department_id=post.department_id, group_id=post.coverage_group_id, day=day
+            )
+            rule_units = list(Unit.objects.filter(reached).order_by("name", "pk"))
+        rows.append(PostArrangement(post=post, splits=list(post.splits.all()), rule_units=rule_units))
+    return rows
 
 
 def covered_units(post: Post, day: datetime.date | None = None) -> list[CoveredUnit]:

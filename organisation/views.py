@@ -18,7 +18,7 @@ from organisation.access import Action
 from organisation.filters import PartnerFilter
 from organisation.forms import PartnerForm, StaffForm
 from organisation.models import Department, Partner, Post, PostAssignment, Unit
-from organisation.posts import covered_units
+from organisation.posts import covered_units, department_arrangements
 
 PAGE_SIZE = 25
 
@@ -75,6 +75,7 @@ def department_detail(request, code):
         "department": department,
         "frameworks": _framework_progress(request, department),
         "posts": posts.with_list_data(),
+        "arrangements": department_arrangements(posts.active_on(today), today),
         "active_post_count": totals["active_post_count"],
         "total_fte": totals["total_fte"] or 0,
         "fte_by_force": posts.active_on(today).fte_by_force(),
@@ -113,6 +114,7 @@ def post_detail(request, public_id):
         "covered_units": covered_units(post),
         "splits": post.splits.select_related("unit").order_by("pk"),
         "can_manage": access.can(request.scope, Action.MANAGE_POSTS),
+        "can_view_department": access.can(request.scope, Action.VIEW_DEPARTMENT),
     }
     return render(request, "organisation/post_detail.html", context)
 

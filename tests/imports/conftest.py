@@ -18,14 +18,20 @@ from casework.enums import (
     Place,
     Sex,
 )
-from casework.models import FollowUpReferral
+from casework.models import FollowUpReferral, ViolenceForm
 from imports import services
 from organisation.models import PartnerType
 from referrals.enums import ClosingReason as ReferralClosingReason
 from referrals.enums import Source, Urgency
 from referrals.models import Problem
 from tests.accounts.factories import UserFactory
-from tests.casework.factories import FollowUpFactory, InterventionFactory, OrientationFactory, PersonFactory
+from tests.casework.factories import (
+    AssessmentFactory,
+    FollowUpFactory,
+    InterventionFactory,
+    OrientationFactory,
+    PersonFactory,
+)
 from tests.organisation.factories import PartnerFactory, PostAssignmentFactory, PostFactory, UnitFactory, department
 from tests.referrals.factories import ReferralFactory
 
@@ -138,6 +144,21 @@ def build_history(side) -> SimpleNamespace:
         status=OrientationStatus.DONE,
         outcome_on=datetime.date(2025, 5, 20),
     )
+    # Social assessments: forms of violence, « très grand danger », children exposed (groups B and D).
+    physical, psychological = (ViolenceForm.objects.get(code=code) for code in ("physiques", "psychologiques"))
+    a1 = AssessmentFactory(
+        followup=f1, author=iscg, assessed_on=datetime.date(2024, 11, 5), very_serious_danger=True, children_exposed=2
+    )
+    a1.violence_forms.set([physical, psychological])
+    AssessmentFactory(followup=f1, author=iscg, assessed_on=datetime.date(2025, 2, 10), children_exposed=3)
+    a3 = AssessmentFactory(
+        followup=f3,
+        author=iscg,
+        assessed_on=datetime.date(2025, 2, 3),
+        very_serious_danger=True,
+        children_exposed=None,
+    )
+    a3.violence_forms.set([psychological])
     r1 = ReferralFactory(
         unit=north,
         referred_at=at("2024-11-01", "08:00"),

@@ -7,12 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from casework.models import FollowUp, FollowUpReferral, Intervention, Orientation, Person
+from casework.models import Assessment, FollowUp, FollowUpReferral, Intervention, Orientation, Person
 from imports import services
 from imports.exporting import post_tables, workbook_bytes
 from imports.models import ImportBatch, ImportedRecord
 from referrals.models import Referral, ReferralNumberSequence, ReferralPerson
-from tests.casework.factories import InterventionFactory
+from tests.casework.factories import AssessmentFactory, InterventionFactory
 from tests.imports.conftest import import_file, preview
 
 
@@ -22,6 +22,8 @@ def _counts(post) -> dict:
         "followups": FollowUp.objects.filter(post=post).count(),
         "interventions": Intervention.objects.filter(followup__post=post).count(),
         "orientations": Orientation.objects.filter(followup__post=post).count(),
+        "assessments": Assessment.objects.filter(followup__post=post).count(),
+        "violence_forms": Assessment.violence_forms.through.objects.filter(assessment__followup__post=post).count(),
         "referrals": Referral.objects.filter(unit__posts=post).count(),
         "referral_persons": ReferralPerson.objects.filter(referral__unit__posts=post).count(),
         "links": FollowUpReferral.objects.filter(followup__post=post).count(),
@@ -46,6 +48,7 @@ def test_re_importing_the_same_file_creates_nothing_new(target, history_file):
         "intervention": (0, 9, 0),
         "orientation": (0, 2, 0),
         "transmission": (0, 2, 0),
+        "assessment": (0, 3, 0),
     }
     assert ImportedRecord.objects.filter(batch=second).count() == 0
 
@@ -83,6 +86,8 @@ def test_a_batch_is_cancelled_removing_exactly_what_it_created(target, history_f
     source_before = _counts(source.post)
     batch = import_file(target.post, target.iscg, history_file)
     assert not batch.file  # the stored upload is removed once imported
+    # Its own assessments are no work recorded on top of it.
+    assert _counts(target.post)["assessments"] == 3 and _counts(target.post)["violence_forms"] == 3
 
     services.batch_cancel(batch=batch, by=target.iscg)
 
@@ -114,6 +119,14 @@ def test_a_batch_with_work_recorded_on_top_of_it_is_not_cancelled(target, histor
     with pytest.raises(services.ImportRefused):
         services.batch_cancel(batch=batch, by=target.iscg)
     assert _counts(target.post) == before
+
+
+def test_an_assessment_recorded_since_on_an_imported_follow_up_prevents_the_cancellation(target, history_file):
+    batch = import_file(target.post, target.iscg, history_file)
+    AssessmentFactory(followup=FollowUp.objects.filter(post=target.post).first(), author=target.iscg)
+    with pytest.raises(services.ImportRefused, match="évaluations sociales enregistrées depuis"):
+        services.batch_cancel(batch=batch, by=target.iscg)
+    assert _counts(target.post)["assessments"] == 4
 
 
 def test_a_batch_is_confirmed_once_only(target, history_file):

@@ -168,7 +168,10 @@ def test_a_wrong_sheet_is_refused_with_its_own_message(target):
             None,
             "",
             _("Unknown sheet “%(sheet)s”: expected sheets are %(sheets)s.")
-            % {"sheet": "Feuil1", "sheets": "personnes, saisines, suivis, interventions, orientations, transmissions"},
+            % {
+                "sheet": "Feuil1",
+                "sheets": "personnes, saisines, suivis, interventions, orientations, transmissions, evaluations",
+            },
         )
     ]
 

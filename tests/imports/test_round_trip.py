@@ -4,7 +4,7 @@ imported)."""
 
 import pytest
 
-from casework.models import Person
+from casework.models import Assessment, Person
 from imports.exporting import csv_zip_bytes, post_tables, workbook_bytes
 from imports.models import ImportedRecord
 from reporting.indicators import civil_year, compute_bilan, resolve_scope
@@ -54,8 +54,9 @@ def test_a_post_history_exported_then_imported_into_an_empty_post_gives_an_ident
         "intervention": 9,
         "orientation": 2,
         "transmission": 2,
+        "assessment": 3,
     }
-    assert ImportedRecord.objects.filter(batch=batch).count() == 27
+    assert ImportedRecord.objects.filter(batch=batch).count() == 30
     imported = Person.objects.filter(post=target.post)
     assert not imported.exclude(last_name="", first_name="", birth_name="", safe_phone="").exists()  # no name
     for year in (2024, 2025):
@@ -68,3 +69,12 @@ def test_a_post_history_exported_then_imported_into_an_empty_post_gives_an_ident
     assert figures["A1"][0] == 4 and figures["B1"][0] == 3 and figures["C2"][0] == 5
     assert figures["E1"][0] == 2 and figures["E4"][0] == 2 and figures["F1"][0] == 2 and figures["F3"][0] == 2
     assert figures["A4"][2][0] == ("referrals_with_intervention", 1)
+    # The assessments came along: « très grand danger » (D2) and children exposed (B8).
+    assert {key: value for key, value, _percent in figures["D2"][1]}["very_serious_danger"] == 2
+    assert figures["B8"][0] == 3
+    imported = Assessment.objects.filter(followup__post=target.post)
+    assert sorted(sorted(form.code for form in a.violence_forms.all()) for a in imported) == [
+        [],
+        ["physiques", "psychologiques"],
+        ["psychologiques"],
+    ]

@@ -183,3 +183,35 @@ def test_a_unit_added_in_the_admin_is_dated_today_so_rules_cover_it_from_today(w
     response = client_for("admin").get(reverse("admin:organisation_unit_add"))
     assert response.status_code == 200
     assert response.context["adminform"].form.initial["opened_on"] == TODAY
+
+
+def test_the_department_page_lists_shared_posts_and_the_units_each_rule_covers(
+    world, client_for, django_assert_max_num_queries
+):
+    dep = world.a.department
+    shared = Post.objects.get(pk=world.a.post.pk)
+    half = shared.fte / 2
+    posts.post_arrangement_set(
+        post=shared,
+        coverage_rule=CoverageRule.LISTED,
+        shares=[
+            posts.ShareData(fte=half, unit=world.a.unit),
+            posts.ShareData(fte=half, zone=SplitForce.GENDARMERIE),
+        ],
+    )
+    brigades = [UnitFactory(department=dep, name=f"Brigade {n}", kind=UnitKind.BRIGADE) for n in (1, 2)]
+    covering = PostFactory(department=dep, fte="1.00", zone=Zone.GENDARMERIE)
+    posts.post_arrangement_set(post=covering, coverage_rule=CoverageRule.DEPARTMENT_GENDARMERIE, shares=[])
+    UnitFactory(department=department("42"), name="Brigade ailleurs", kind=UnitKind.BRIGADE)
+    client = client_for("coordinator_a")
+    url = reverse("organisation:department_detail", kwargs={"code": dep.code})
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(30):
+        page = client.get(url)
+    rows = {row.post: row for row in page.context["arrangements"]}
+    assert [split.fte for split in rows[shared].splits] == [half, half]
+    assert rows[shared].rule_units == []
+    assert rows[covering].rule_units == brigades  # by name; not the other department's brigade
+    text = page.content.decode()
+    assert "Postes partagés et règles de couverture" in text
+    assert "Toutes les unités de gendarmerie du département" in text and "Brigade ailleurs" not in text
