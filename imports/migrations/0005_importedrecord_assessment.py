@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("casework", "0007_person_known_to_social_services_valid"),
-        ("imports", "0003_importbatch_worker_progress"),
+        ("imports", "0004_importbatch_worker_seen_at"),
     ]
 
     operations = [
