@@ -21,7 +21,7 @@ from organisation.models import Department
 from reporting.bilan import BilanScope, Period, ScopeKind
 from reporting.caching import bilan_for
 from reporting.masking import DEFAULT_THRESHOLD, mask_bilan, masked_request_error
-from reporting.summary import format_value, period_label
+from reporting.summary import format_value, masking_notice, period_label
 
 # Referrals received, persons met, interventions held, persons oriented, cost per person met (docs/domain.md §7.2).
 KEY_FIGURES = ("A1", "B1", "C1", "E3", "I4")
@@ -42,7 +42,7 @@ class KeyFigures:
     bilan_url: str
     figures: list[Figure] = field(default_factory=list)
     refusal: list[str] = field(default_factory=list)  # why the figures are not published (masked viewers)
-    masking_threshold: int | None = None
+    masking_notice: str = ""  # the bilan's own mention of what is masked
 
 
 @dataclass
@@ -78,7 +78,7 @@ def key_figures(*, scope, department: Department, period: Period, today: datetim
     )
     if is_masked:
         bilan = mask_bilan(bilan, threshold=DEFAULT_THRESHOLD)
-        result.masking_threshold = DEFAULT_THRESHOLD
+        result.masking_notice = masking_notice(DEFAULT_THRESHOLD)
     for key in KEY_FIGURES:
         indicator = bilan.indicators.get(key)
         if indicator is None:
