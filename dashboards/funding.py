@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from conventions.summaries import DepartmentSummary, department_summary
 from organisation import access
@@ -23,8 +24,15 @@ from reporting.caching import bilan_for
 from reporting.masking import DEFAULT_THRESHOLD, mask_bilan, masked_request_error
 from reporting.summary import format_value, masking_notice, period_label
 
-# Referrals received, persons met, interventions held, persons oriented, cost per person met (docs/domain.md §7.2).
-KEY_FIGURES = ("A1", "B1", "C1", "E3", "I4")
+# Referrals received, persons met, interventions held, persons oriented, cost per person met (docs/domain.md §7.2):
+# the bilan's indicators, with the short label of a tile.
+KEY_FIGURES = {
+    "A1": _lazy("Referrals received"),
+    "B1": _lazy("Persons met"),
+    "C1": _lazy("Interventions held"),
+    "E3": _lazy("Persons oriented"),
+    "I4": _lazy("Cost per person met"),
+}
 
 
 @dataclass
@@ -61,10 +69,18 @@ def bilan_url(bilan_scope: BilanScope, period: Period) -> str:
     return f"{reverse('reporting:bilan')}?{urlencode(query)}"
 
 
+def period_heading(period: Period, *, today: datetime.date) -> str:
+    if period.end >= today:
+        return _("%(year)s to date (%(period)s)") % {"year": period.start.year, "period": period_label(period)}
+    return _("Year %(year)s") % {"year": period.start.year}
+
+
 def key_figures(*, scope, department: Department, period: Period, today: datetime.date) -> KeyFigures:
     """The key figures of a department's bilan for the period, as the viewer's bilan page shows them."""
     bilan_scope = BilanScope(ScopeKind.DEPARTMENT, department.code, f"{department.name} ({department.code})")
-    result = KeyFigures(period=period, label=period_label(period), bilan_url=bilan_url(bilan_scope, period))
+    result = KeyFigures(
+        period=period, label=period_heading(period, today=today), bilan_url=bilan_url(bilan_scope, period)
+    )
     is_masked = not access.can(scope, Action.VIEW_EXACT_FIGURES)
     if is_masked:
         refusal = masked_request_error(bilan_scope, period, today=today)
@@ -79,14 +95,14 @@ def key_figures(*, scope, department: Department, period: Period, today: datetim
     if is_masked:
         bilan = mask_bilan(bilan, threshold=DEFAULT_THRESHOLD)
         result.masking_notice = masking_notice(DEFAULT_THRESHOLD)
-    for key in KEY_FIGURES:
+    for key, label in KEY_FIGURES.items():
         indicator = bilan.indicators.get(key)
         if indicator is None:
             continue  # the cost per person met: only for a role that may see cofinancing figures
         result.figures.append(
             Figure(
                 id=key,
-                label=indicator.label,
+                label=str(label),
                 value=format_value(indicator.total, indicator.unit),
                 is_masked=isinstance(indicator.total, str),
             )

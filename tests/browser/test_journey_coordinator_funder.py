@@ -55,6 +55,16 @@ class Journey:
         self.page.screenshot(path=str(ARTIFACTS / f"{self.name}-{self.step:02d}-{step}.png"), full_page=True)
 
 
+def _home_on_a_phone(journey: Journey) -> None:
+    """The home at 390 px: reached from the menu, readable without horizontal scrolling."""
+    page = journey.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#menu-button").click()
+    journey.click(page.locator("#menu-modal").get_by_role("link", name="Accueil"))
+    journey.check("home-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def _count(page, selector: str) -> int:
     return int(re.match(r"\s*(\d+)", page.inner_text(selector)).group(1))
 
@@ -96,6 +106,7 @@ def test_the_coordinator_sees_a_post_move_and_opens_the_bilan_by_clicks_only(dem
     journey.check("bilan")
     print(f"\nCoordinator journey: {journey.clicks} clicks after sign-in")
     assert journey.clicks == 3
+    _home_on_a_phone(journey)
 
 
 def test_the_funder_reads_masked_figures_and_downloads_the_masked_bilan_by_clicks_only(demo, page, axe):
@@ -129,3 +140,4 @@ def test_the_funder_reads_masked_figures_and_downloads_the_masked_bilan_by_click
     assert f"B1 Personnes rencontrées {PERSONS_MET}" not in text
     print(f"\nFunder journey: {journey.clicks} clicks after sign-in")
     assert journey.clicks == 2
+    _home_on_a_phone(journey)
