@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from conventions.summaries import DepartmentSummary, department_summary
 from organisation import access
@@ -27,11 +27,11 @@ from reporting.summary import format_value, masking_notice, period_label
 # Referrals received, persons met, interventions held, persons oriented, cost per person met (docs/domain.md §7.2):
 # the bilan's indicators, with the short label of a tile.
 KEY_FIGURES = {
-    "A1": _lazy("Referrals received"),
-    "B1": _lazy("Persons met"),
-    "C1": _lazy("Interventions held"),
-    "E3": _lazy("Persons oriented"),
-    "I4": _lazy("Cost per person met"),
+    "A1": gettext_lazy("Referrals received"),
+    "B1": gettext_lazy("Persons met"),
+    "C1": gettext_lazy("Interventions held"),
+    "E3": gettext_lazy("Persons oriented"),
+    "I4": gettext_lazy("Cost per person met"),
 }
 
 
