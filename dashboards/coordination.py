@@ -102,7 +102,9 @@ def coordinator_boards(*, scope, today: datetime.date, now: datetime.datetime) -
             open=Count("pk", filter=Q(closed_on__isnull=True), distinct=True),
             last_interview=Max(
                 "interventions__starts_at",
-                filter=Q(interventions__status=InterventionStatus.DONE, interventions__kind=InterventionKind.INTERVIEW),
+                filter=Q(
+                    interventions__status=InterventionStatus.DONE, interventions__kind=InterventionKind.INTERVIEW
+                ),
             ),
         )
         .order_by()

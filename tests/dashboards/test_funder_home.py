@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def held_in_last_year(post, persons: int) -> None:
     """``persons`` persons met in the last complete civil year, one interview each; a referral per person."""
     last_year = timezone.localdate().year - 1
-    moment = timezone.make_aware(datetime.datetime(last_year, 5, 12, 10, 0))
+    moment = timezone.make_aware(datetime.datetime.combine(datetime.date(last_year, 5, 12), datetime.time(10)))
     for _index in range(persons):
         followup = FollowUpFactory(post=post, opened_on=moment.date())
         InterventionFactory(followup=followup, starts_at=moment)

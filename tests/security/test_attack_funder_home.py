@@ -46,7 +46,11 @@ def _bilan_json(client, start: datetime.date, end: datetime.date) -> dict:
 
 
 def test_every_figure_of_the_home_is_the_one_of_the_funders_masked_bilan(world, client_for):
-    _meet(world.a.post, 4, timezone.make_aware(datetime.datetime(LAST_YEAR, 3, 3, 10, 0)))
+    _meet(
+        world.a.post,
+        4,
+        timezone.make_aware(datetime.datetime.combine(datetime.date(LAST_YEAR, 3, 3), datetime.time(10))),
+    )
     funder, coordinator = client_for("funder_a"), client_for("coordinator_a")
     tiles = _tiles(funder.get(reverse("dashboards:funder_home")).content.decode())
     masked = _bilan_json(funder, datetime.date(LAST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
