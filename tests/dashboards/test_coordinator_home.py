@@ -167,3 +167,20 @@ def test_a_referral_filed_for_the_post_moves_the_figure(world, client_for):
     referral = ReferralFactory(unit=world.a.unit)
     referral_services.referral_mark_received(referral=referral, by=world.a.iscg)
     assert _row(client.get(reverse("dashboards:coordinator_home")), world.a.post).waiting == before + 1
+
+
+def test_the_filtered_referral_list_costs_the_same_queries_for_1_referral_and_for_10(
+    world, client_for, django_assert_max_num_queries
+):
+    from tests.queries import queries_for
+
+    client = client_for("coordinator_a")
+    url = f"{reverse('referrals:overview')}?post={world.a.post.pk}&status=a-traiter"
+    client.get(url)
+    before, response = queries_for(client, url)
+    assert response.context["page"].paginator.count == 1
+    for _index in range(9):
+        ReferralFactory(unit=world.a.unit)
+    with django_assert_max_num_queries(before):
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 10
