@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "audit",
     "privacy",
     "background",
+    "dashboards",
     "huey.contrib.djhuey",
 ]
 # Demo and benchmark data never reach production: their apps (and commands) exist only elsewhere.

@@ -27,6 +27,7 @@ urlpatterns = [
     path("suivis/", include("casework.urls")),
     path("conventions/", include("conventions.urls")),
     path("bilans/", include("reporting.urls")),
+    path("accueil/", include("dashboards.urls")),
     path("imports/", include("imports.urls")),
     path("protection-des-donnees/", include("audit.urls")),
     path("", include(public_pages)),

@@ -29,11 +29,10 @@ def home(request):
     match scope.role:
         case Role.ADMIN:
             return redirect("admin:index")
-        case Role.COORDINATOR | Role.FUNDER:
-            if len(scope.department_ids) == 1:
-                department = get_object_or_404(Department.objects.visible_to(scope))
-                return redirect(department)
-            return redirect("organisation:department_list")
+        case Role.COORDINATOR:
+            return redirect("dashboards:coordinator_home")  # the posts' activity, conventions, payments
+        case Role.FUNDER:
+            return redirect("dashboards:funder_home")  # key figures (masked) and cofinancing
         case Role.POLICE:
             return redirect("referrals:home")  # their referrals whose status changed
         case Role.ISCG:

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from iscg.forms import FilterForm
-from organisation.models import Unit
+from organisation.models import Post, Unit
 from referrals.enums import OPEN_STATUSES, Source, Status, Urgency
 from referrals.forms import DateInput
 from referrals.models import Referral
@@ -62,3 +62,35 @@ class UnitReferralFilter(django_filters.FilterSet):
         model = Referral
         fields = ["number", "status", "referred_after", "referred_before"]
         form = FilterForm
+
+
+def _posts(request):
+    return Post.objects.visible_to(request.scope).order_by("name", "pk")
+
+
+class DepartmentReferralFilter(django_filters.FilterSet):
+    """The coordinators' list of the department's referrals: by post (the units it covers today) and status.
+    « To process » is what the coordinator's home counts as waiting (submitted or received)."""
+
+    WAITING = "a-traiter"
+
+    post = django_filters.ModelChoiceFilter(
+        label=_("Post"), queryset=_posts, empty_label=_("All posts"), method="filter_post"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(WAITING, _("To process")), *Status.choices],
+        empty_label=_("All"),
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["post", "status"]
+        form = FilterForm
+
+    def filter_post(self, queryset, name, value):
+        return queryset.filter(unit__in=Unit.objects.visible_to(self.request.scope).covered_by([value]))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status__in=OPEN_STATUSES) if value == self.WAITING else queryset.filter(status=value)

@@ -16,7 +16,7 @@ from organisation.access import Action
 from organisation.models import Post
 from referrals import services
 from referrals.enums import OPEN_STATUSES, FilledBy, Status, can_transition
-from referrals.filters import ReferralFilter, UnitReferralFilter
+from referrals.filters import DepartmentReferralFilter, ReferralFilter, UnitReferralFilter
 from referrals.forms import AddendumForm, CloseForm, DangerGridForm, ReferralForm, person_formset
 from referrals.models import GridVersion, PoliceHomeVisit, Referral
 
@@ -328,5 +328,6 @@ def overview(request):
     """The department's referrals for coordinators: dates, unit, channel, urgency and status only."""
     access.require(request.scope, Action.LIST_DEPARTMENT_REFERRALS)
     referrals = Referral.objects.visible_to(request.scope).with_department_list_data()
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/referral_overview.html", {"page": page})
+    referral_filter = DepartmentReferralFilter(request.GET, queryset=referrals, request=request)
+    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/referral_overview.html", {"page": page, "filter": referral_filter})

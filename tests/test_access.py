@@ -44,6 +44,10 @@ MATRIX = [
     ("pages:accessibility", {}, PUBLIC),
     ("pages:legal", {}, PUBLIC),
     ("pages:privacy", {}, PUBLIC),
+    # Home pages of coordinators and funders (dashboards); payments due: every reader of conventions.
+    ("dashboards:coordinator_home", {}, expect(coordinator_a=200, coordinator_b=200)),
+    ("dashboards:funder_home", {}, expect(funder_a=200, funder_b=200)),
+    ("dashboards:payments_due", {}, expect(coordinator_a=200, funder_a=200, coordinator_b=200, funder_b=200, admin=200)),
     ("organisation:department_list", {}, expect(coordinator_a=200, funder_a=200, coordinator_b=200, funder_b=200, admin=200)),
     ("organisation:department_detail", {"code": "a.department.code"}, expect(coordinator_a=200, funder_a=200, admin=200)),
     ("organisation:post_detail", {"public_id": "a.post.public_id"}, expect(iscg_a=200, coordinator_a=200, funder_a=200, admin=200)),

@@ -6,9 +6,13 @@ from tests.organisation.factories import PartnerFactory, PostAssignmentFactory, 
 from tests.queries import queries_for
 
 
-def test_coordinator_home_is_their_department_overview(world, client_for):
-    response = client_for("coordinator_a").get(reverse("home"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("organisation:department_detail", args=["80"])
+def test_coordinator_reaches_their_department_overview_from_their_home(world, client_for):
+    client = client_for("coordinator_a")
+    home = client.get(reverse("home"), follow=True)
+    assert home.redirect_chain[-1][0] == reverse("dashboards:coordinator_home")
+    department_url = reverse("organisation:department_detail", args=["80"])
+    assert department_url in home.content.decode()
+    response = client.get(department_url)
     content = response.content.decode()
     assert "Somme (80)" in content
     assert "Poste a" in content and "Poste b" not in content
