@@ -8,12 +8,13 @@ commentary need the database and are loaded by ``page_one_extras``.
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from reporting.bilan import Bilan, Unit
 from reporting.charts import trend_svg
 from reporting.models import BilanCommentary
-from reporting.summary import format_change, format_value, highlights, is_number
+from reporting.summary import format_change, format_value, highlights, is_number, period_label
 from reporting.trend import TrendYear, five_year_trend
 
 # (indicator id, tile key) of each tile of page 1, in order.
@@ -133,6 +134,8 @@ def page_one_context(bilan: Bilan, *, trend=(), commentary: str = "") -> dict:
         "trend_chart": trend_svg(rows, title=_trend_title(rows)) if rows else "",
         "highlights": highlights(bilan),
         "commentary": commentary,
+        "monthly_rows": monthly_rows(bilan),
+        "period_label": period_label(bilan.period),
         "figures_mention": (
             _("Diffusion version: counts of persons below %(threshold)s are masked")
             % {"threshold": bilan.masking_threshold}
@@ -140,3 +143,15 @@ def page_one_context(bilan: Bilan, *, trend=(), commentary: str = "") -> dict:
             else _("Exact figures — internal diffusion")
         ),
     }
+
+
+def monthly_rows(bilan: Bilan) -> list[dict]:
+    """The month-by-month chart's data table (its text alternative in the PDF)."""
+    return [
+        {
+            "month": date_format(month.month, "F Y"),
+            "held": format_value(month.held, Unit.INTERVENTIONS),
+            "persons": format_value(month.persons, Unit.PERSONS),
+        }
+        for month in bilan.monthly
+    ]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reporting.bilan import Bilan, Indicator, Unit
+from reporting.bilan import Bilan, Indicator
 from reporting.charts import breakdown_svg, comparison_svg, monthly_svg
 from reporting.overview import page_one_context
 from reporting.summary import (
@@ -165,18 +165,6 @@ def _comparison_context(bilan: Bilan) -> dict | None:
     }
 
 
-def _monthly_rows(bilan: Bilan) -> list[dict]:
-    """The month-by-month chart's data table (its text alternative in the PDF)."""
-    return [
-        {
-            "month": date_format(month.month, "F Y"),
-            "held": format_value(month.held, Unit.INTERVENTIONS),
-            "persons": format_value(month.persons, Unit.PERSONS),
-        }
-        for month in bilan.monthly
-    ]
-
-
 def bilan_pdf_context(bilan: Bilan, *, trend=(), commentary: str = "", version_label: str = "") -> dict:
     """What templates/reporting/pdf/bilan.html shows: every figure already formatted, charts as SVG.
     ``trend`` and ``commentary`` come from reporting.overview.page_one_extras; ``version_label`` names
@@ -209,7 +197,6 @@ def bilan_pdf_context(bilan: Bilan, *, trend=(), commentary: str = "", version_l
         "warnings": list(bilan.warnings),
         "comparison": _comparison_context(bilan),
         "monthly_chart": monthly_svg(bilan),
-        "monthly_rows": _monthly_rows(bilan),
         "groups": [
             {"letter": letter, "title": title, "blocks": _blocks([_indicator_context(item) for item in items])}
             for letter, title, items in bilan.groups()
