@@ -4,6 +4,7 @@ the Faits marquants, the coordinator's commentary (edit, conflict, access) and t
 import datetime
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 
 from casework.enums import InterventionStatus
 from organisation.access import Role
-from reporting.bilan import BilanScope, ScopeKind
+from reporting.bilan import BilanScope, Indicator, Period, ScopeKind, Unit
 from reporting.indicators import civil_year, compute_bilan
 from reporting.masking import mask_bilan
 from reporting.models import COMMENTARY_MAX_CHARS, BilanCommentary
@@ -81,9 +82,9 @@ def test_tiles_give_the_known_counts_and_their_change(post_years, english):
     assert (tiles["persons_met"].value, tiles["persons_met"].previous, tiles["persons_met"].change) == (
         "3",
         "2",
-        "+50.0 %",
+        "+50.0\u00a0%",
     )
-    assert (tiles["interventions_held"].value, tiles["interventions_held"].change) == ("4", "+100.0 %")
+    assert (tiles["interventions_held"].value, tiles["interventions_held"].change) == ("4", "+100.0\u00a0%")
     assert (tiles["referrals_received"].value, tiles["referrals_received"].previous) == ("2", "1")
 
 
@@ -92,11 +93,14 @@ def test_no_cost_tile_without_cofinancing_figures(post_years):
 
 
 def test_a_cost_tile_when_the_bilan_has_cofinancing_figures(english):
-    assert "cost_per_person" in {tile.key for tile in key_figures(sample_bilan(with_previous=True))}
+    bilan = sample_bilan(with_previous=True)
+    cost = Indicator("I4", "Cost per person met", Unit.CENTS, 32_097)
+    tiles = {tile.key: tile for tile in key_figures(replace(bilan, indicators={**bilan.indicators, "I4": cost}))}
+    assert "320" in tiles["cost_per_person"].value and "€" in tiles["cost_per_person"].value
 
 
 def test_tiles_show_no_change_when_the_previous_period_is_incomplete(post_years):
-    partial = post_years.__class__(**{**post_years.__dict__, "incomplete_comparison": "période incomplète"})
+    partial = replace(post_years, incomplete_comparison="période incomplète")
     tiles = key_figures(partial)
     assert all(tile.change == "" for tile in tiles)
     assert all(tile.previous for tile in tiles)  # both figures still side by side
@@ -131,9 +135,7 @@ def test_masked_trend_masks_every_year(post_years):
 
 def test_no_trend_for_a_period_that_is_not_a_civil_year():
     bilan = sample_bilan()
-    half = bilan.__class__(
-        **{**bilan.__dict__, "period": bilan.period.__class__(datetime.date(2024, 1, 1), datetime.date(2024, 6, 30))}
-    )
+    half = replace(bilan, period=Period(datetime.date(2024, 1, 1), datetime.date(2024, 6, 30)))
     assert five_year_trend(half) == ()
 
 
@@ -151,7 +153,7 @@ def test_at_most_seven_highlights_each_a_sentence_of_the_summary(masked, english
 def test_highlights_of_the_known_year_add_up(post_years, english):
     chosen = highlights(post_years)
     assert chosen[0].startswith("During 4 appointments, 3 persons were met")
-    assert "the number of persons met went from 2 to 3 (+50.0 %)" in chosen[1]
+    assert "the number of persons met went from 2 to 3 (+50.0\u00a0%)" in chosen[1]
 
 
 # ---- Commentary ---------------------------------------------------------------------------------
