@@ -111,8 +111,9 @@ def _bilan_page(request, *, commentary_form=None, status=200):
     return render(request, "reporting/bilan_detail.html", context, status=status)
 
 
-def _comparison_rows(result, ids) -> list[tuple[str, str, str]]:
-    """The comparison chart's data table: (label, this period, previous period), formatted as the chart."""
+def _comparison_rows(result, ids) -> list[tuple[str, str, str, bool]]:
+    """The comparison chart's data table: (label, this period, previous period, whether masking never
+    applies to that unit), formatted as the chart."""
     if result.previous is None:
         return []
     rows = []
@@ -125,6 +126,7 @@ def _comparison_rows(result, ids) -> list[tuple[str, str, str]]:
                 indicator.label,
                 format_value(indicator.total, indicator.unit),
                 format_value(old.total, old.unit) if old is not None else "—",
+                not indicator.unit.is_masked,
             )
         )
     return rows
