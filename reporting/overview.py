@@ -118,7 +118,7 @@ def extras_with(bilan: Bilan, commentary: BilanCommentary | None) -> dict:
 def _trend_title(rows) -> str:
     """The trend chart's text alternative: every year's two figures, as the table beside it prints them."""
     years = "; ".join(
-        _("%(year)s: %(persons)s persons met, %(held)s interventions held")
+        _("%(year)s: persons met %(persons)s, held interventions %(held)s")
         % {"year": row.year, "persons": row.persons, "held": row.held}
         for row in rows
     )

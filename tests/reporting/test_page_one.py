@@ -241,6 +241,31 @@ def test_who_may_write_the_commentary(world, client_for):
 # ---- The tagged PDF -----------------------------------------------------------------------------
 
 
+def _alternatives(node, found: list) -> None:
+    """The /Alt texts of the Figure elements of a structure tree."""
+    node = node.get_object()
+    if not hasattr(node, "get"):
+        return
+    if node.get("/S") == "/Figure" and "/Alt" in node:
+        found.append(str(node["/Alt"]))
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        if hasattr(kid, "get_object") and not isinstance(kid.get_object(), int):
+            _alternatives(kid, found)
+
+
+def test_the_masked_pdf_chart_alternatives_give_masked_counts_only(post_years):
+    masked = mask_bilan(post_years, threshold=11)
+    with translation.override("fr"):
+        content = bilan_pdf(masked, trend=five_year_trend(masked))
+    found: list = []
+    _alternatives(PdfReader(io.BytesIO(content)).trailer["/Root"]["/StructTreeRoot"], found)
+    trend = next(alt for alt in found if alt.startswith("Évolution sur cinq ans"))
+    for year in (2021, 2024, 2025):
+        assert f"{year} : personnes rencontrées < 11" in trend
+    assert not re.search(r"personnes rencontrées [123]\b", " ".join(found))
+
+
 def _structure_types(node, seen: set) -> None:
     node = node.get_object()
     if isinstance(node, dict) or hasattr(node, "get"):
@@ -267,20 +292,9 @@ def test_the_pdf_is_tagged_with_language_title_headings_tables_and_chart_alterna
     types: set = set()
     _structure_types(root["/StructTreeRoot"], types)
     assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/Figure"} <= types
-    figures = []
-
-    def alternatives(node):
-        node = node.get_object()
-        if hasattr(node, "get"):
-            if node.get("/S") == "/Figure" and "/Alt" in node:
-                figures.append(str(node["/Alt"]))
-            kids = node.get("/K")
-            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-                if hasattr(kid, "get_object") and not isinstance(kid.get_object(), int):
-                    alternatives(kid)
-
-    alternatives(root["/StructTreeRoot"])
-    assert any("2021 : 1 personnes rencontrées" in alt or re.search(r"2021\D+1\D", alt) for alt in figures)
+    figures: list = []
+    _alternatives(root["/StructTreeRoot"], figures)
+    assert any("2021 : personnes rencontrées 1, interventions réalisées 2" in alt for alt in figures)
 
 
 def test_the_pdf_has_a_cover_contents_and_an_annex(post_years):
