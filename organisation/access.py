@@ -322,6 +322,7 @@ class Action(StrEnum):
     VIEW_EXACT_FIGURES = "bilan.view_exact"
     VIEW_NATIONAL_BILAN = "bilan.view_national"
     VIEW_COFINANCING_FIGURES = "bilan.view_cofinancing"
+    EDIT_BILAN_COMMENTARY = "bilan.edit_commentary"  # coordinators (their scopes), the admin (national only)
     # Imports (history brought in from spreadsheets): person-level writes, ISCG and coordinators only.
     IMPORT_ACTIVITY = "import.activity"
     # Audit: the access journal of a department, the right-of-access export of one person.
@@ -384,6 +385,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_BILAN,
             Action.VIEW_EXACT_FIGURES,
             Action.VIEW_COFINANCING_FIGURES,
+            Action.EDIT_BILAN_COMMENTARY,
             Action.IMPORT_ACTIVITY,
             Action.VIEW_ACCESS_JOURNAL,
         }
@@ -403,6 +405,12 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
 
 def can(scope: Scope, action: Action) -> bool:
     return action in PERMISSIONS.get(scope.role, frozenset())
+
+
+def may_edit_bilan_commentary(scope: Scope, *, national: bool) -> bool:
+    """The commentary of a bilan the user sees: a coordinator writes it for the scopes of their
+    departments, the admin only for the national bilan (docs/reporting.md, « Commentaire »)."""
+    return can(scope, Action.EDIT_BILAN_COMMENTARY) and national == (scope.role == Role.ADMIN)
 
 
 def require(scope: Scope, action: Action, *, on_visible_object: bool = False) -> None:

@@ -8,6 +8,8 @@ kept — never a person's data — and masking is applied after, for each viewer
 the figures were computed and offers to recompute them at once.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
@@ -57,22 +59,24 @@ def bilan_keep(*, scope: BilanScope, period: Period, include_cofinancing: bool, 
     return bilan
 
 
-def pdf_for(bilan: Bilan) -> bytes:
-    """The PDF of a bilan (as masked for the viewer): rendered once per computed bilan and masking
-    threshold while the figures are kept, since rendering costs seconds of CPU (docs/benchmarks.md)."""
+def pdf_for(bilan: Bilan, **page_one) -> bytes:
+    """The PDF of a bilan (as masked for the viewer): rendered once per computed bilan, masking
+    threshold and page-1 extras (trend, commentary: reporting.overview.page_one_extras) while the
+    figures are kept, since rendering costs seconds of CPU (docs/benchmarks.md)."""
     seconds = settings.BILAN_CACHE_SECONDS
     if not seconds or bilan.generated_at is None:
-        return bilan_pdf(bilan)
+        return bilan_pdf(bilan, **page_one)
     key = ":".join(
         (
             "pdf",
             _key(bilan.scope, bilan.period, include_cofinancing="I1" in bilan.indicators),
             bilan.generated_at.isoformat(),  # one computation of the figures
             str(bilan.masking_threshold or "exact"),
+            hashlib.sha256(repr(sorted(page_one.items())).encode()).hexdigest()[:16],  # a new commentary: a new PDF
         )
     )
     content = cache.get(key)
     if content is None:
-        content = bilan_pdf(bilan)
+        content = bilan_pdf(bilan, **page_one)
         cache.set(key, content, seconds)
     return content

@@ -1,8 +1,10 @@
 """Server-rendered SVG charts of a bilan: no JavaScript, no library, printable in black and white.
 
-Bars are solid dark or hatched, every bar carries its value as text, masked cells are drawn as an
-empty dashed bar labelled with their string ("< 11"). Only SVG presentation attributes are used (no
-``style=``: the Content-Security-Policy allows no inline style). Every label is escaped.
+Colours are the State design system's (DSFR): bars in « bleu France », text in its grey. Series are
+solid or hatched so that a black-and-white print still tells them apart, every bar carries its value
+as text, masked cells are drawn as an empty dashed bar labelled with their string ("< 11"). Only SVG
+presentation attributes are used (no ``style=``: the Content-Security-Policy allows no inline
+style). Every label is escaped. Every chart has its data table beside it (screen and PDF).
 """
 
 import itertools
@@ -18,8 +20,9 @@ from reporting.summary import format_change, format_percent, format_value, is_nu
 WIDTH = 640
 FONT = "Marianne, Arial, Helvetica, sans-serif"
 FONT_SIZE = 11
-INK = "#161616"  # text, axis and current-period bars
-GREY = "#6a6a6a"
+INK = "#161616"  # text and axes (DSFR grey-50 on white: 17.9:1)
+BAR = "#000091"  # bars and lines: DSFR « bleu France » (blue-france-sun-113), dark enough for a grey print
+GREY = "#6a6a6a"  # secondary text and grid lines (5.4:1 on white)
 LABEL_WIDTH = 220  # left column of category labels
 VALUE_WIDTH = 150  # room kept at the right of the longest bar for its value
 MASKED_BAR = 28  # width of the empty bar of a masked or unknown cell
@@ -73,8 +76,21 @@ def _bar(x: float, y: float, length: float, height: float, *, fill: str) -> Safe
         _n(max(length, 0.0)),
         _n(height),
         fill,
-        INK,
+        BAR,
     )
+
+
+def _hatch() -> tuple[SafeString, str]:
+    """A hatched fill (white with « bleu France » diagonals): the second series, told apart in grey print."""
+    pattern = f"iscg-hatch-{next(_pattern_ids)}"
+    defs = format_html(
+        '<defs><pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="{}" stroke-width="2.2"/></pattern></defs>',
+        pattern,
+        BAR,
+    )
+    return defs, f"url(#{pattern})"
 
 
 def _empty_bar(x: float, y: float, height: float) -> SafeString:
@@ -121,7 +137,7 @@ def breakdown_svg(indicator: Indicator) -> SafeString:
         if is_number(cell.value):
             length = span * cell.value / largest
             if length > 0:
-                body.append(_bar(bar_x, y, length, bar_height, fill=INK))
+                body.append(_bar(bar_x, y, length, bar_height, fill=BAR))
             body.append(_text(bar_x + length + 5, middle, value))
         elif isinstance(cell.value, str):  # masked: an empty bar labelled with its string
             body.append(_empty_bar(bar_x, y, bar_height))
@@ -138,19 +154,11 @@ def comparison_svg(current: Bilan, previous: Bilan, ids: list[str]) -> SafeStrin
     ids = [indicator_id for indicator_id in ids if indicator_id in current.indicators]
     if not ids:
         return SafeString("")
-    pattern = f"iscg-hatch-{next(_pattern_ids)}"
-    defs = format_html(
-        '<defs><pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="{}" stroke-width="2.2"/></pattern></defs>',
-        pattern,
-        INK,
-    )
-    hatched = f"url(#{pattern})"
+    defs, hatched = _hatch()
     current_label, previous_label = short_period_label(current.period), short_period_label(previous.period)
     bar_height, legend = 12, 24
     body = [
-        _bar(0, 4, 14, 12, fill=INK),
+        _bar(0, 4, 14, 12, fill=BAR),
         _text(20, 14, current_label),
         _bar(150, 4, 14, 12, fill=hatched),
         _text(170, 14, previous_label),
@@ -168,7 +176,7 @@ def comparison_svg(current: Bilan, previous: Bilan, ids: list[str]) -> SafeStrin
         if change:
             body.append(_text(LABEL_WIDTH, y + 2 * bar_height + 6, change, anchor="end", fill=GREY))
         largest = max((value for value in values if is_number(value)), default=0) or 1
-        for j, (value, fill) in enumerate(zip(values, (INK, hatched), strict=True)):
+        for j, (value, fill) in enumerate(zip(values, (BAR, hatched), strict=True)):
             bar_y = y + j * (bar_height + 2)
             middle = bar_y + bar_height / 2 + FONT_SIZE * 0.35
             text = format_value(value, indicator.unit)
@@ -191,7 +199,7 @@ def _polyline(points: list[tuple[float, float]], *, dashed: bool) -> SafeString:
     return format_html(
         '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"{}/>',
         " ".join(f"{_n(x)},{_n(y)}" for x, y in points),
-        INK,
+        BAR,
         format_html(' stroke-dasharray="{}"', "5 3") if dashed else "",
     )
 
@@ -202,9 +210,9 @@ def _marker(x: float, y: float, *, square: bool) -> SafeString:
             '<rect x="{}" y="{}" width="6" height="6" fill="#ffffff" stroke="{}" stroke-width="1.5"/>',
             _n(x - 3),
             _n(y - 3),
-            INK,
+            BAR,
         )
-    return format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', _n(x), _n(y), INK)
+    return format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', _n(x), _n(y), BAR)
 
 
 def monthly_svg(bilan: Bilan) -> SafeString:
@@ -264,3 +272,69 @@ def monthly_svg(bilan: Bilan) -> SafeString:
         "period": short_period_label(bilan.period)
     }
     return _svg(WIDTH, height + legend - 20, title, body)
+
+
+def trend_svg(rows, *, title: str) -> SafeString:
+    """Two panels of vertical bars by civil year, each labelled with its value: persons met (solid) and
+    interventions held (hatched), each on its own scale (the two counts differ by an order of
+    magnitude). ``rows`` are reporting.overview.TrendRow; a masked year is an empty dashed bar
+    labelled with its string."""
+    if not rows:
+        return SafeString("")
+    defs, hatched = _hatch()
+    panel, gap, top, plot = (WIDTH - 24) / 2, 24, 34, 110
+    baseline = top + plot
+    body = []
+    series = (
+        (_("Persons met"), [(row.persons_value, row.persons) for row in rows], BAR),
+        (_("Held interventions"), [(row.held_value, row.held) for row in rows], hatched),
+    )
+    for index, (name, values, fill) in enumerate(series):
+        left = index * (panel + gap)
+        body.append(_text(left, 14, name, bold=True))
+        body.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>',
+                _n(left),
+                _n(baseline),
+                _n(left + panel),
+                _n(baseline),
+                INK,
+            )
+        )
+        largest = max((value for value, _text_value in values if is_number(value)), default=0) or 1
+        slot = panel / len(values)
+        width = min(36, slot * 0.6)
+        for position, ((value, text), row) in enumerate(zip(values, rows, strict=True)):
+            x = left + position * slot + (slot - width) / 2
+            middle = x + width / 2
+            if is_number(value):
+                height = plot * value / largest
+                if height > 0:
+                    body.append(
+                        format_html(
+                            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="0.8"/>',
+                            _n(x),
+                            _n(baseline - height),
+                            _n(width),
+                            _n(height),
+                            fill,
+                            BAR,
+                        )
+                    )
+                body.append(_text(middle, baseline - height - 4, text, anchor="middle"))
+            else:
+                body.append(
+                    format_html(
+                        '<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="1" '
+                        'stroke-dasharray="3 2"/>',
+                        _n(x),
+                        _n(baseline - 20),
+                        _n(width),
+                        20,
+                        INK,
+                    )
+                )
+                body.append(_text(middle, baseline - 24, text, anchor="middle"))
+            body.append(_text(middle, baseline + 15, str(row.year), anchor="middle"))
+    return _svg(WIDTH, baseline + 22, title, body, defs)

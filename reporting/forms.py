@@ -13,6 +13,7 @@ from referrals.forms import DateInput
 from reporting.bilan import BilanScope, Period, ScopeKind
 from reporting.indicators import civil_year
 from reporting.masking import DEFAULT_THRESHOLD, LOWEST_THRESHOLD, MASKED_SCOPE_KINDS, masked_request_error
+from reporting.models import COMMENTARY_MAX_CHARS, COMMENTARY_MAX_LINES
 
 EARLIEST = datetime.date(2000, 1, 1)
 LONGEST_PERIOD_DAYS = 10 * 366
@@ -145,3 +146,32 @@ class BilanForm(DsfrBaseForm):
         from reporting.indicators import resolve_scope
 
         return resolve_scope(self.cleaned_data["scope"])
+
+
+class BilanCommentaryForm(DsfrBaseForm):
+    """The coordinator's commentary of a bilan: bounded text, and the version the page was built
+    from (optimistic concurrency; 0 when there was no commentary yet)."""
+
+    text = forms.CharField(
+        label=_("Commentary"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=COMMENTARY_MAX_CHARS,
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _(
+            "Shown under the highlights to everyone who may see this bilan, funders included: write no "
+            "figure the diffusion version masks and nothing about a person. At most %(chars)s characters "
+            "and %(lines)s lines."
+        ) % {"chars": COMMENTARY_MAX_CHARS, "lines": COMMENTARY_MAX_LINES}
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n").strip()
+        if text.count("\n") + 1 > COMMENTARY_MAX_LINES:
+            raise forms.ValidationError(
+                _("The commentary may have at most %(lines)s lines.") % {"lines": COMMENTARY_MAX_LINES}
+            )
+        return text

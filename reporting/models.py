@@ -50,3 +50,53 @@ class BilanDocument(models.Model):
 
     def __str__(self):
         return f"{self.fmt} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+COMMENTARY_MAX_CHARS = 3000
+COMMENTARY_MAX_LINES = 40
+
+
+class BilanCommentaryQuerySet(models.QuerySet):
+    def of_bilan(self, scope, period):
+        """The commentary of a bilan scope and period (reporting.bilan.BilanScope, Period). Whoever may see
+        that bilan may read it: the caller has checked the scope (reporting.forms.BilanForm)."""
+        return self.filter(
+            scope_kind=scope.kind, scope_key=scope.key, period_start=period.start, period_end=period.end
+        )
+
+
+class BilanCommentary(models.Model):
+    """The coordinator's own text about a bilan (docs/reporting.md, « Commentaire »): one per scope and
+    period, shown under the Faits marquants to everyone who may see that bilan, funders included.
+    Edited with optimistic concurrency (``version``): two editors never silently overwrite each other."""
+
+    scope_kind = models.CharField(max_length=20)  # reporting.bilan.ScopeKind
+    scope_key = models.CharField(max_length=64)  # department code, post/unit public id, "national"
+    period_start = models.DateField()
+    period_end = models.DateField()
+    text = models.TextField(_("commentary"), max_length=COMMENTARY_MAX_CHARS, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BilanCommentaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scope_kind", "scope_key", "period_start", "period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_kind", "scope_key", "period_start", "period_end"],
+                name="bilan_commentary_one_per_scope_and_period",
+                violation_error_message=_("This bilan already has a commentary."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="bilan_commentary_period_in_order",
+                violation_error_message=_("The end of the period is before its start."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope_kind}:{self.scope_key} {self.period_start}–{self.period_end}"

@@ -1,13 +1,19 @@
 """PDF outputs (WeasyPrint): one ``render_pdf`` for every printed document, and the bilan's PDF.
 
 WeasyPrint never touches the network: its URL fetcher serves only ``file://`` URLs inside the
-project's static folder and refuses everything else (http, https, data, files elsewhere).
+project's static folder and the DSFR package's fonts (Marianne), and refuses everything else (http,
+https, data, files elsewhere).
+
+Every PDF is tagged (WeasyPrint's PDF/UA-1 variant, RGAA): its language and title come from the
+template's ``<html lang>`` and ``<title>``, headings and tables are in its structure tree, and each
+chart's SVG ``<title>`` is its text alternative.
 """
 
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import dsfr
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +24,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reporting.bilan import Bilan, Indicator
 from reporting.charts import breakdown_svg, comparison_svg, monthly_svg
+from reporting.overview import page_one_context
 from reporting.summary import (
     HEADLINE_IDS,
     format_change,
@@ -33,9 +40,17 @@ from reporting.summary import (
 __all__ = ["StaticOnlyFetcher", "bilan_pdf", "bilan_pdf_context", "render_pdf", "summary_sentences"]
 
 
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language, title shown (WeasyPrint ≥ 61)
+
+
 def static_root() -> Path:
-    """The only folder PDFs may read from (stylesheets, images): the project's static/."""
+    """The folder PDFs read stylesheets and images from: the project's static/."""
     return (Path(settings.BASE_DIR) / "static").resolve()
+
+
+def fonts_root() -> Path:
+    """The DSFR package's fonts (Marianne), installed with django-dsfr: read locally, never fetched."""
+    return (Path(dsfr.__file__).parent / "static" / "dsfr" / "dist" / "fonts").resolve()
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -44,23 +59,24 @@ class StaticOnlyFetcher(URLFetcher):
     def __init__(self, root: Path | None = None, **kwargs):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, **kwargs)
         self.root = (root or static_root()).resolve()
+        self.roots = (self.root,) if root else (self.root, fonts_root())
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Refused URL (only local static files are allowed): {url[:80]}")
         path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
+        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             raise ValueError(f"Refused file outside the static folder: {url[:80]}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a print template (templates/<app>/pdf/) to PDF bytes; relative URLs resolve in static/."""
-    html = render_to_string(template_name, context)
+    """Render a print template (templates/<app>/pdf/) to a tagged PDF; relative URLs resolve in static/."""
+    html = render_to_string(template_name, {"fonts_url": fonts_root().as_uri() + "/", **context})
     base_url = static_root().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher()).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # ---- Bilan --------------------------------------------------------------------------------------
@@ -149,16 +165,20 @@ def _comparison_context(bilan: Bilan) -> dict | None:
     }
 
 
-def bilan_pdf_context(bilan: Bilan) -> dict:
-    """What templates/reporting/pdf/bilan.html shows: every figure already formatted, charts as SVG."""
+def bilan_pdf_context(bilan: Bilan, *, trend=(), commentary: str = "", version_label: str = "") -> dict:
+    """What templates/reporting/pdf/bilan.html shows: every figure already formatted, charts as SVG.
+    ``trend`` and ``commentary`` come from reporting.overview.page_one_extras; ``version_label`` names
+    an adopted version (« adoptée le … »), else the PDF says « version de travail »."""
     generated_at = bilan.generated_at or timezone.now()
     if timezone.is_aware(generated_at):
         generated_at = timezone.localtime(generated_at)
     title = _("Activity report")
     if bilan.is_masked:
         mention = _("Diffusion — masking threshold: %(threshold)s") % {"threshold": bilan.masking_threshold}
+        cover_mention = _("Diffusion version")
     else:
         mention = _("Exact figures — internal document, not for diffusion")
+        cover_mention = _("Exact figures — internal diffusion")
     return {
         "document_title": f"{title} — {bilan.scope.label}",
         "document_subtitle": period_label(bilan.period),
@@ -170,6 +190,8 @@ def bilan_pdf_context(bilan: Bilan) -> dict:
         "scope_label": bilan.scope.label,
         "period_label": period_label(bilan.period),
         "generated_on": date_format(generated_at, "DATE_FORMAT"),
+        "version_label": version_label or _("working version"),
+        "cover_mention": cover_mention,
         "sentences": summary_sentences(bilan),
         "masking_notice": masking_notice(bilan.masking_threshold) if bilan.is_masked else "",
         "warnings": list(bilan.warnings),
@@ -179,8 +201,10 @@ def bilan_pdf_context(bilan: Bilan) -> dict:
             {"letter": letter, "title": title, "blocks": _blocks([_indicator_context(item) for item in items])}
             for letter, title, items in bilan.groups()
         ],
+        **page_one_context(bilan, trend=trend, commentary=commentary),
     }
 
 
-def bilan_pdf(bilan: Bilan) -> bytes:
-    return render_pdf("reporting/pdf/bilan.html", bilan_pdf_context(bilan))
+def bilan_pdf(bilan: Bilan, *, trend=(), commentary: str = "", version_label: str = "") -> bytes:
+    context = bilan_pdf_context(bilan, trend=trend, commentary=commentary, version_label=version_label)
+    return render_pdf("reporting/pdf/bilan.html", context)

@@ -4,12 +4,17 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from conventions.models import SteeringCommittee
+from organisation.services import EditConflict
 from reporting import pdf
 from reporting.bilan import BilanScope, Period, ScopeKind
 from reporting.indicators import civil_year, compute_bilan
 from reporting.masking import DEFAULT_THRESHOLD, mask_bilan
+from reporting.models import BilanCommentary
+from reporting.overview import page_one_extras
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +48,7 @@ def committee_scope(committee: SteeringCommittee) -> BilanScope:
 def committee_attach_bilan(*, committee: SteeringCommittee, period: Period, by) -> None:
     """Generate the diffusion (masked) bilan PDF and keep it with the committee, as generated."""
     bilan = mask_bilan(compute_bilan(scope=committee_scope(committee), period=period), threshold=DEFAULT_THRESHOLD)
-    content = pdf.bilan_pdf(bilan)
+    content = pdf.bilan_pdf(bilan, **page_one_extras(bilan))
     old = committee.bilan.name if committee.bilan else None
     name = f"bilan-copil-{committee.held_on:%Y%m%d}.pdf"
     committee.bilan.save(name, ContentFile(content), save=False)
@@ -57,3 +62,40 @@ def committee_attach_bilan(*, committee: SteeringCommittee, period: Period, by) 
         period.start.isoformat(),
         period.end.isoformat(),
     )
+
+
+# ---- The coordinator's commentary ---------------------------------------------------------------
+
+
+@transaction.atomic
+def bilan_commentary_save(*, scope: BilanScope, period: Period, text: str, version: int, by) -> BilanCommentary:
+    """Write the commentary of a scope and period if nobody saved it since ``version`` was loaded
+    (0: there was none), else raise EditConflict and write nothing. Logs carry no text."""
+    changed = [str(BilanCommentary._meta.get_field("text").verbose_name)]
+    if version == 0:
+        key = {
+            "scope_kind": scope.kind,
+            "scope_key": scope.key,
+            "period_start": period.start,
+            "period_end": period.end,
+        }
+        commentary, created = BilanCommentary.objects.get_or_create(**key, defaults={"text": text, "updated_by": by})
+        if not created:
+            raise EditConflict(changed)
+    else:
+        current = BilanCommentary.objects.of_bilan(scope, period)
+        updated = current.filter(version=version).update(
+            text=text, updated_by=by, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            raise EditConflict(changed)
+        commentary = current.get()
+    logger.info(
+        "Bilan commentary saved: user=%s scope=%s period=%s/%s version=%s",
+        by.pk,
+        scope.as_argument(),
+        period.start.isoformat(),
+        period.end.isoformat(),
+        commentary.version,
+    )
+    return commentary

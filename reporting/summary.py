@@ -360,6 +360,52 @@ def indicator_sentence(indicator: Indicator, *, with_total: bool = True, limit: 
     return f"{head}."
 
 
+MAX_HIGHLIGHTS = 7
+
+
+def highlights(bilan: Bilan) -> list[str]:
+    """« Faits marquants » of page 1: at most seven sentences, the most telling first — who was met
+    and how often, the change since the previous period (or both figures and the coverage note when
+    that period is incomplete), first contacts, danger, referrals, orientations and transmissions,
+    durations. Each one is a sentence of ``summary_sentences``: true as read by someone who adds its
+    numbers, masked cells as « moins de 11 », secondary-suppressed ones left out."""
+
+    def counted(indicator_id: str, singular: str, plural: str) -> Callable[[], str | None]:
+        return lambda: _counted(bilan, indicator_id, lambda n: ngettext(singular, plural, n))
+
+    candidates = (
+        lambda: _headline(bilan),
+        lambda: _compared(bilan),
+        lambda: _new_persons(bilan),
+        counted(
+            "D2",
+            "%(count)s person was in characterised danger or flagged in very great danger.",
+            "%(count)s persons were in characterised danger or flagged in very great danger.",
+        ),
+        counted("A1", "%(count)s referral was received.", "%(count)s referrals were received."),
+        counted(
+            "E3",
+            "%(count)s person was oriented towards a partner.",
+            "%(count)s persons were oriented towards partners.",
+        ),
+        counted(
+            "E4",
+            "%(count)s child-protection transmission was made.",
+            "%(count)s child-protection transmissions were made.",
+        ),
+        lambda: _unknown_to_social_services(bilan),
+        lambda: _durations(bilan),
+    )
+    chosen = []
+    for candidate in candidates:
+        sentence = candidate()
+        if sentence:
+            chosen.append(sentence)
+        if len(chosen) == MAX_HIGHLIGHTS:
+            break
+    return chosen
+
+
 def summary_sentences(bilan: Bilan) -> list[str]:
     """The one-page summary of a bilan in French sentences, built from its figures.
 

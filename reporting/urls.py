@@ -7,6 +7,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.bilan, name="bilan"),
     path("telecharger.<str:fmt>", views.bilan_export, name="bilan_export"),
+    path("commentaire/", views.bilan_commentary, name="bilan_commentary"),
     path("documents/<uuid:public_id>/", document_views.document_detail, name="document_detail"),
     path("documents/<uuid:public_id>/telecharger", document_views.document_download, name="document_download"),
     path(

@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,13 +17,16 @@ from conventions.summaries import convention_summary, department_summary
 from organisation import access
 from organisation.access import Action
 from organisation.models import Department
+from organisation.services import EditConflict
 from reporting import charts, documents, exports, services
 from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
 from reporting.caching import bilan_for, pdf_for
-from reporting.forms import BilanForm
+from reporting.forms import BilanCommentaryForm, BilanForm
 from reporting.indicators import civil_year, persons_met_count
 from reporting.masking import DEFAULT_THRESHOLD, mask_bilan, masked_request_error
-from reporting.summary import masking_notice, summary_sentences
+from reporting.models import BilanCommentary
+from reporting.overview import commentary_of, extras_with, page_one_context, page_one_extras
+from reporting.summary import format_value, masking_notice
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -54,10 +58,25 @@ def _bilan_from_request(request):
 
 
 def bilan(request):
+    return _bilan_page(request)
+
+
+def _bilan_page(request, *, commentary_form=None, status=200):
+    """The bilan page; ``commentary_form`` is a bound form sent back after a conflict or an error."""
     form, result = _bilan_from_request(request)
     context = {"form": form, "bilan": result}
     if result is not None:
         previous = result.previous
+        commentary = commentary_of(result)
+        extras = extras_with(result, commentary)
+        may_edit = access.may_edit_bilan_commentary(request.scope, national=result.scope.kind == ScopeKind.NATIONAL)
+        if may_edit and commentary_form is None:
+            commentary_form = BilanCommentaryForm(
+                initial={
+                    "text": commentary.text if commentary else "",
+                    "version": commentary.version if commentary else 0,
+                }
+            )
         context.update(
             sections=[
                 (
@@ -74,9 +93,9 @@ def bilan(request):
                 )
                 for letter, title, indicators in result.groups()
             ],
-            summary=summary_sentences(result),
             masking_notice=masking_notice(result.masking_threshold) if result.is_masked else "",
             comparison=charts.comparison_svg(result, previous, ["A1", "B1", "B2", "C1", "E1"]) if previous else "",
+            comparison_rows=_comparison_rows(result, ["A1", "B1", "B2", "C1", "E1"]),
             monthly=charts.monthly_svg(result),
             query=_query_without_recompute(request),
             cache_minutes=settings.BILAN_CACHE_SECONDS // 60,
@@ -85,8 +104,77 @@ def bilan(request):
             background_formats=[
                 fmt for fmt in FORMATS if documents.prepared_in_background(scope_kind=result.scope.kind, fmt=fmt)
             ],
+            commentary_updated_at=commentary.updated_at if commentary and commentary.text else None,
+            commentary_form=commentary_form if may_edit else None,
+            **page_one_context(result, **extras),
         )
-    return render(request, "reporting/bilan_detail.html", context)
+    return render(request, "reporting/bilan_detail.html", context, status=status)
+
+
+def _comparison_rows(result, ids) -> list[tuple[str, str, str, bool]]:
+    """The comparison chart's data table: (label, this period, previous period, whether masking never
+    applies to that unit), formatted as the chart."""
+    if result.previous is None:
+        return []
+    rows = []
+    for indicator_id in ids:
+        indicator, old = result.indicators.get(indicator_id), result.previous.indicators.get(indicator_id)
+        if indicator is None:
+            continue
+        rows.append(
+            (
+                indicator.label,
+                format_value(indicator.total, indicator.unit),
+                format_value(old.total, old.unit) if old is not None else "—",
+                not indicator.unit.is_masked,
+            )
+        )
+    return rows
+
+
+def bilan_commentary(request):
+    """Save the commentary of the bilan named by the query string (POST). Out of scope → 404; a user who
+    sees the bilan but may not write its commentary → 403; a concurrent save → the page again, with
+    the text kept and the conflict said (never a silent overwrite)."""
+    access.require(request.scope, Action.VIEW_BILAN)
+    scope_form = BilanForm(request.GET, scope=request.scope)
+    if not scope_form.is_valid():
+        if "scope" in scope_form.errors and request.GET.get("scope"):
+            raise Http404
+        messages.error(request, _("Correct the scope or the period of the bilan first."))
+        return redirect(f"{reverse('reporting:bilan')}?{_query_without_recompute(request)}")
+    bilan_scope = scope_form.bilan_scope()
+    if not access.may_edit_bilan_commentary(request.scope, national=bilan_scope.kind == ScopeKind.NATIONAL):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = BilanCommentaryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.bilan_commentary_save(
+                scope=bilan_scope,
+                period=scope_form.period,
+                text=form.cleaned_data["text"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except EditConflict:
+            current = BilanCommentary.objects.of_bilan(bilan_scope, scope_form.period).first()
+            form = BilanCommentaryForm(
+                {"text": request.POST.get("text", ""), "version": current.version if current else 0}
+            )
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this commentary while you were writing. Your text is kept below and "
+                    "theirs is shown on the page: check both, then save again to replace theirs."
+                ),
+            )
+            return _bilan_page(request, commentary_form=form, status=409)
+        messages.success(request, _("The commentary is saved."))
+        return redirect(f"{reverse('reporting:bilan')}?{_query_without_recompute(request)}#commentary")
+    return _bilan_page(request, commentary_form=form, status=400)
 
 
 def _query_without_recompute(request) -> str:
@@ -117,7 +205,7 @@ def export_content(result, fmt: str) -> bytes | str:
     """A bilan's file in one of FORMATS: in the request, or by the worker (reporting.documents)."""
     match fmt:
         case "pdf":
-            return pdf_for(result)
+            return pdf_for(result, **page_one_extras(result))
         case "csv":
             return exports.bilan_csv(result)
         case "xlsx":

@@ -92,6 +92,8 @@ MATRIX = [
     # Reporting: bilans are aggregates (each role's default scope without a query string); funders get them masked.
     ("reporting:bilan", {}, expect(iscg_a=200, coordinator_a=200, funder_a=200, iscg_b=200, coordinator_b=200, funder_b=200, admin=200)),
     ("reporting:bilan_export", {"fmt": "=json"}, expect(iscg_a=200, coordinator_a=200, funder_a=200, iscg_b=200, coordinator_b=200, funder_b=200, admin=200)),
+    # The coordinator's commentary of a bilan (POST only): coordinators (their scopes), the admin (national, its default scope).
+    ("reporting:bilan_commentary", {}, expect(coordinator_a=405, coordinator_b=405, admin=405, iscg_a=403, iscg_b=403, funder_a=403, funder_b=403)),
     # Bilan PDFs prepared by the worker: their requester's only (tests/security/test_background_documents.py); an unknown id here.
     ("reporting:document_detail", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect()),
     ("reporting:document_download", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect()),

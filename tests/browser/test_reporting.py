@@ -50,3 +50,17 @@ def test_funder_downloads_the_masked_pdf(demo, page, axe, screenshot):
         page.get_by_role("link", name="Télécharger (PDF)").click()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages)
     assert "< 11" in text and "Somme (80)" in text
+
+
+def test_coordinator_writes_the_commentary_of_the_bilan(demo, page, axe, screenshot):
+    sign_in(page, demo_email("coordinator", "80"), DEMO_PASSWORD)
+    click_and_wait(page, page.get_by_role("link", name="Bilans").first)
+    main = page.locator("main")
+    assert main.locator("#tile-persons_met").count() == 1
+    page.get_by_text("Écrire un commentaire").click()
+    page.get_by_label("Commentaire").fill("Une année de montée en charge.\nComité le 12 mars.")
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer le commentaire"))
+    assert "Le commentaire est enregistré." in page.locator("body").inner_text()
+    assert "Une année de montée en charge." in main.locator("#commentary blockquote").inner_text()
+    axe(page)
+    screenshot("bilan-commentary")

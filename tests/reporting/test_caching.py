@@ -89,7 +89,9 @@ def test_a_pdf_is_rendered_once_per_computed_bilan_and_masking(world, client_for
 
     rendered = []
     real = reporting.caching.bilan_pdf
-    monkeypatch.setattr(reporting.caching, "bilan_pdf", lambda bilan: rendered.append(bilan) or real(bilan))
+    monkeypatch.setattr(
+        reporting.caching, "bilan_pdf", lambda bilan, **page_one: rendered.append(bilan) or real(bilan, **page_one)
+    )
     met_last_year(world)  # masked figures: complete civil years only
     coordinator, funder = client_for("coordinator_a"), client_for("funder_a")
     first = coordinator.get(export_url("pdf", scope="department:80", **LAST_YEAR))

@@ -94,7 +94,7 @@ def test_xlsx_file_opens_with_openpyxl(calls, tmp_path):
     assert workbook.sheetnames[0] == _("Summary")
 
 
-def test_pdf_file_holds_the_bilan_with_its_comparison(calls, tmp_path):
+def test_pdf_file_holds_the_bilan_with_its_comparison(calls, tmp_path, db):  # page 1 reads trend and commentary
     run(*base(tmp_path, "pdf"))
     assert calls["with_previous"] is True
     text = pdf_text((tmp_path / "out").read_bytes())

@@ -6,7 +6,7 @@ from weasyprint import HTML
 
 from reporting.bilan import SECONDARY_MASK, Cell, Indicator, Unit
 from reporting.pdf import StaticOnlyFetcher, bilan_pdf, bilan_pdf_context, render_pdf, static_root
-from reporting.summary import masking_notice, period_label, summary_sentences
+from reporting.summary import highlights, masking_notice, period_label, summary_sentences
 from tests.reporting.samples import MASK, THRESHOLD, UNIT_LABEL, bilan_of, normalize, pdf_pages, sample_bilan
 
 HEADLINE = (
@@ -36,23 +36,29 @@ def masked_pages():
 # ---- The PDF ------------------------------------------------------------------------------------
 
 
-def test_first_page_is_the_summary_with_scope_period_and_the_headline_sentence(exact_pages, english):
-    first = exact_pages[0]
+KEY_FIGURES = 2  # the cover, the contents, then the key figures
+
+
+def test_cover_then_contents_then_key_figures_with_the_headline_sentence(exact_pages, english):
+    cover, contents, first = exact_pages[:3]
+    assert "Somme (80)" in cover and "From Jan. 1, 2024 to Dec. 31, 2024" in cover
+    assert "Working version" in cover
+    assert "Contents" in contents and "Annex: every indicator" in contents
     assert HEADLINE in first
     assert "Somme (80)" in first
     assert normalize(period_label(sample_bilan().period)) in first
     assert "71 of them were met for the first time." in first
-    assert "A. Referrals" not in first  # the indicator tables start on the next page
+    assert "A. Referrals" not in first  # the indicator tables are in the annex
 
 
-def test_every_sentence_of_the_summary_is_on_the_first_page(exact_pages, english):
-    for sentence in summary_sentences(sample_bilan(with_previous=True)):
-        assert normalize(sentence) in exact_pages[0]
+def test_every_highlight_is_on_the_key_figures_page(exact_pages, english):
+    for sentence in highlights(sample_bilan(with_previous=True)):
+        assert normalize(sentence) in exact_pages[KEY_FIGURES]
 
 
-def test_every_page_has_the_scope_the_period_and_its_number(exact_pages, english):
+def test_every_page_but_the_cover_has_the_scope_the_period_and_its_number(exact_pages, english):
     period = normalize(period_label(sample_bilan().period))
-    for number, page in enumerate(exact_pages, start=1):
+    for number, page in enumerate(exact_pages[1:], start=2):
         assert "Somme (80)" in page
         assert period in page
         assert f"Page {number} / {len(exact_pages)}" in page
@@ -77,7 +83,8 @@ def test_tables_show_values_and_percentages_with_their_denominator(exact_pages, 
 
 
 def test_exact_bilan_says_it_is_not_for_diffusion(exact_pages, english):
-    assert "Exact figures — internal document, not for diffusion" in exact_pages[0]
+    assert "Exact figures — internal diffusion" in exact_pages[0]
+    assert "Exact figures — internal document, not for diffusion" in exact_pages[KEY_FIGURES]
     assert "< 11" not in " ".join(exact_pages)
 
 
@@ -93,8 +100,9 @@ def test_masked_bilan_shows_the_masked_strings_never_the_exact_numbers(masked_pa
 
 
 def test_masked_bilan_carries_the_diffusion_mention_and_threshold(masked_pages, english):
-    assert normalize(masking_notice(THRESHOLD)) in masked_pages[0]
-    for page in masked_pages:
+    assert "Diffusion version" in masked_pages[0]
+    assert normalize(masking_notice(THRESHOLD)) in masked_pages[KEY_FIGURES]
+    for page in masked_pages[1:]:
         assert f"Diffusion — masking threshold: {THRESHOLD}" in page
 
 
@@ -111,7 +119,7 @@ def test_no_comparison_without_previous_period(english):
 
 
 def test_warnings_are_shown(exact_pages):
-    assert "Année 2024 : 2 500,75 € ne sont pas financés." in exact_pages[0]
+    assert "Année 2024 : 2 500,75 € ne sont pas financés." in exact_pages[KEY_FIGURES]
 
 
 # ---- Summary sentences --------------------------------------------------------------------------
@@ -210,9 +218,9 @@ def test_pdf_of_an_empty_bilan_says_so(english):
 
 
 def test_render_pdf_returns_a_pdf_with_the_rendered_text(english):
-    context = {**bilan_pdf_context(bilan_of()), "sentences": ["Une phrase <à> échapper & lire."]}
+    context = {**bilan_pdf_context(bilan_of()), "highlights": ["Une phrase <à> échapper & lire."]}
     content = render_pdf("reporting/pdf/bilan.html", context)
-    assert "Une phrase <à> échapper & lire." in pdf_pages(content)[0]
+    assert "Une phrase <à> échapper & lire." in pdf_pages(content)[KEY_FIGURES]
 
 
 def test_fetcher_serves_static_files():

@@ -328,6 +328,8 @@ def test_no_hidden_value_is_printed_anywhere_in_a_masked_bilan(world, client_for
     page = funder.get(url(**params)).content.decode()
     # The ticks of the month-by-month axis count held interventions (never masked): not a place of a count.
     page = re.sub(r'<text[^>]*text-anchor="end"[^>]*fill="#6a6a6a">\d+</text>', "", page)
+    # So are the table cells of counts masking never applies to (held interventions by month and year, referrals).
+    page = re.sub(r'<td class="fr-cell--right iscg-never-masked">[^<]*</td>', "", page)
     outputs = {
         "html": page,
         "pdf": _pdf_text(funder.get(url("pdf", **params)).content),
@@ -340,6 +342,11 @@ def test_no_hidden_value_is_printed_anywhere_in_a_masked_bilan(world, client_for
     outputs["xlsx"] = "\n".join(
         ";".join("" if v is None else str(v) for v in row) for sheet in sheets for row in sheet
     )
+
+    # Page 1's five-year trend: the year before (10 persons) is masked per year, in its table and in the PDF.
+    trend_row = rf'<th scope="row">{YEARS[-2]}</th>\s*<td class="fr-cell--right">(.*?)</td>'
+    assert re.search(trend_row, page).group(1) == "&lt; 11"
+    assert re.search(rf"\b{YEARS[-2]} < 11\b", outputs["pdf"])
 
     for value, where in hidden.items():
         if value < 3:

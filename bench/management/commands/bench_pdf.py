@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bench.measure import bench_post, timed
 from reporting.indicators import civil_year, compute_bilan, resolve_scope
+from reporting.overview import page_one_extras
 from reporting.pdf import bilan_pdf
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             with timed() as figures:
                 bilan = compute_bilan(scope=scope, period=civil_year(year))
             with timed() as render:
-                content = bilan_pdf(bilan)
+                content = bilan_pdf(bilan, **page_one_extras(bilan))  # page 1: trend and commentary
             computing.append(figures.seconds)
             rendering.append(render.seconds)
             size = len(content)

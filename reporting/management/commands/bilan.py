@@ -21,6 +21,7 @@ from reporting import exports, pdf
 from reporting.bilan import Bilan, Period
 from reporting.indicators import compute_bilan, resolve_scope
 from reporting.masking import LOWEST_THRESHOLD, mask_bilan, masked_request_error
+from reporting.overview import page_one_extras
 from reporting.summary import period_label
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
@@ -35,7 +36,7 @@ def render(bilan: Bilan, fmt: str) -> str | bytes:
         return exports.bilan_csv(bilan)
     if fmt == "xlsx":
         return exports.bilan_xlsx(bilan)
-    return pdf.bilan_pdf(bilan)
+    return pdf.bilan_pdf(bilan, **page_one_extras(bilan))
 
 
 def _date(value: str | None, option: str) -> datetime.date:
