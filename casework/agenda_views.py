@@ -10,12 +10,12 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from audit.enums import JournalAction, RecordType
 from audit.services import journal_attempt
@@ -142,13 +142,15 @@ def agenda_subscription(request):
 
 
 @login_not_required
-@require_GET
 def agenda_feed(request, token: str):
     """The subscription feed, for calendar apps (no session): 404 unless the token is valid and its
-    user still holds a post. The token sits in the path; the logs mask it (audit.request_id)."""
+    user still holds a post (whatever the method: a wrong token learns nothing). The token sits in the
+    path; the logs mask it (audit.request_id)."""
     scope = calendar_token_scope(token)
     if scope is None:
         raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     body = agenda_ics_body(feed_interventions(scope), absolute_url=request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="agenda-iscg.ics"'

@@ -3,6 +3,8 @@
 import datetime
 import logging
 import re
+import runpy
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -292,3 +294,24 @@ def test_the_masking_filter_covers_runserver_and_gunicorn_request_lines():
     assert secret not in record.getMessage()
     assert re.search(r"/agenda/abonnement/\*\*\* HTTP/1.1", record.getMessage())
     assert secret not in mask_secrets(f"/suivis/agenda/abonnement/{secret}.ics")
+
+
+def test_gunicorns_access_log_masks_the_token():
+    config = runpy.run_path("deploy/gunicorn.conf.py")
+    assert config["logger_class"] is config["MaskingLogger"]
+    logger = config["MaskingLogger"].__new__(config["MaskingLogger"])  # atoms() reads no configuration
+    secret = "0123456789abcdef" + random_token(30)
+    path = f"/suivis/agenda/abonnement/{secret}.ics"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    response = SimpleNamespace(status="200 OK", sent=512, headers=[])
+
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, datetime.timedelta(milliseconds=4))
+
+    assert atoms["U"] == "/suivis/agenda/abonnement/***"
+    assert secret not in repr(atoms)
