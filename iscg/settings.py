@@ -392,7 +392,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Request lines name the path: the subscription token is masked before any handler sees them.
         "django.request": {"filters": ["mask_secrets"]},
-        "django.server": {"filters": ["mask_secrets"]},
+        "django.server": {"filters": ["mask_secrets"], "propagate": True},  # runserver's lines, to the console
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -294,6 +294,9 @@ def test_the_masking_filter_covers_runserver_and_gunicorn_request_lines():
     assert secret not in record.getMessage()
     assert re.search(r"/agenda/abonnement/\*\*\* HTTP/1.1", record.getMessage())
     assert secret not in mask_secrets(f"/suivis/agenda/abonnement/{secret}.ics")
+    for name in ("django.request", "django.server"):  # the settings attach it to both request loggers
+        assert any(isinstance(item, MaskSecretsFilter) for item in logging.getLogger(name).filters), name
+    assert logging.getLogger("django.server").propagate  # runserver's lines still reach the console
 
 
 def test_gunicorns_access_log_masks_the_token():
