@@ -2,6 +2,7 @@
 (django-auditlog's correlation id) and the logs. No model import here: the logging config loads it."""
 
 import logging
+import re
 from contextvars import ContextVar
 
 _request_id: ContextVar[str | None] = ContextVar("iscg_request_id", default=None)
@@ -25,4 +26,24 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record):
         record.request_id = _request_id.get() or "-"
+        return True
+
+
+# Secrets carried in a URL path (the calendar subscription's token): masked in every log line.
+SECRET_PATH = re.compile(r"(/agenda/abonnement/)[^/\s\"'?]+")
+
+
+def mask_secrets(text: str) -> str:
+    return SECRET_PATH.sub(r"\1***", text)
+
+
+class MaskSecretsFilter(logging.Filter):
+    """Rewrites a log record whose message holds a secret path ("Not Found: /…/abonnement/<token>.ics",
+    runserver's request lines), so that no handler ever writes the token."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, None
         return True

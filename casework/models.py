@@ -632,3 +632,41 @@ class Orientation(models.Model):
         if self.partner_type_id:
             return self.partner_type.name
         return self.recipient
+
+
+class CalendarTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarToken(models.Model):
+    """The secret of an ISCG's private calendar subscription (docs/guide-iscg.md, « Abonnement »).
+
+    The URL carries ``<key><secret>``: the key finds the row, the secret is stored only as its SHA-256
+    and compared in constant time. One active token per user; revoking keeps the row (revoked_at)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    key = models.CharField(_("key"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(_("secret hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = CalendarTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_token_one_active_per_user",
+                violation_error_message=_("A user has at most one active calendar subscription."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} — {self.created_at:%Y-%m-%d}"

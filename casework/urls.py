@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import views
+from casework import agenda_views, views
 
 app_name = "casework"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("departement/", views.department_followups, name="department_followups"),
     path("agenda/", views.agenda, name="agenda"),
     path("agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path("agenda/jour/", agenda_views.agenda_day, name="agenda_day"),
+    path("agenda/semaine/", agenda_views.agenda_week, name="agenda_week"),
+    path("agenda/abonnement/", agenda_views.agenda_subscription, name="agenda_subscription"),
+    path("agenda/abonnement/<str:token>.ics", agenda_views.agenda_feed, name="agenda_feed"),
     path("personnes/", views.person_list, name="person_list"),
     path("personnes/nouvelle/", views.person_create, name="person_create"),
     path("personnes/<uuid:public_id>/", views.person_detail, name="person_detail"),

@@ -590,7 +590,8 @@ def agenda_ics(request):
     _require_casework(request)
     since = timezone.now() - datetime.timedelta(days=30)
     interventions = _my_planned(request).filter(starts_at__gte=since).with_agenda_data()
-    response = HttpResponse(agenda_ics_body(interventions), content_type="text/calendar; charset=utf-8")
+    body = agenda_ics_body(interventions, absolute_url=request.build_absolute_uri)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     journal_export(request, record_type=RecordType.AGENDA)
     response["Content-Disposition"] = 'attachment; filename="agenda-iscg.ics"'
     return response

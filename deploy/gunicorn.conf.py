@@ -8,6 +8,8 @@ from the environment (GUNICORN_*), as docs/deploy.md describes.
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # the load balancer or reverse proxy in front
 # Synchronous workers: the views are short and database-bound; a PDF is a few seconds of CPU.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -24,6 +26,21 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 # No query strings in the access log: a bilan's scope is not personal, but keep logs minimal anyway.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
+
+
+class MaskingLogger(Logger):
+    """The access log with the calendar subscription's token masked in the path (audit.request_id)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        from audit.request_id import mask_secrets  # no Django import: a plain module
+
+        return {
+            name: mask_secrets(value) if isinstance(value, str) else value
+            for name, value in super().atoms(resp, req, environ, request_time).items()
+        }
+
+
+logger_class = MaskingLogger
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 
 

@@ -109,6 +109,10 @@ MATRIX = [
     ("casework:department_followups", {}, expect(coordinator_a=200, coordinator_b=200)),
     ("casework:agenda", {}, expect(iscg_a=200, iscg_b=200)),
     ("casework:agenda_ics", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:agenda_day", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:agenda_week", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:agenda_subscription", {}, expect(iscg_a=200, iscg_b=200)),
+    ("casework:agenda_feed", {"token": "=0123456789abcdefforged-secret"}, expect(404, anonymous=404)),  # see tests/casework/test_agenda_views.py
     ("casework:person_list", {}, expect(iscg_a=200, iscg_b=200)),
     ("casework:person_create", {}, expect(iscg_a=200, iscg_b=200)),
     ("casework:person_detail", {"public_id": "a.person.public_id"}, expect(iscg_a=200)),
