@@ -229,6 +229,24 @@ def bilan_department_q(scope: Scope, path: str = "pk") -> Q:
     return NOTHING
 
 
+def adopted_bilan_q(scope: Scope, prefix: str = "") -> Q:
+    """Adopted (frozen) bilans: those of the scopes each role may draw a bilan for. Funders get only the
+    versions with a diffusion PDF (a department and a complete civil year: "Disclosure control"), and
+    only ever masked (reporting/adoption_views.py)."""
+    if scope.is_national:
+        return EVERYTHING
+    match scope.role:
+        case Role.COORDINATOR:
+            return _in(f"{prefix}department", scope.department_ids)
+        case Role.FUNDER:
+            return _in(f"{prefix}department", scope.department_ids) & Q(
+                **{f"{prefix}scope_kind": "department"}
+            ) & ~Q(**{f"{prefix}diffusion_pdf": ""})
+        case Role.ISCG:
+            return _in(f"{prefix}post", scope.post_ids) | _in(f"{prefix}unit", scope.unit_ids)
+    return NOTHING
+
+
 # ---- Activity imports ---------------------------------------------------------------------------
 # Bringing history in from spreadsheets: an ISCG imports into the posts they hold, a coordinator into
 # any post of their departments. Nobody else sees import batches (not even the admin: person-level).
@@ -322,6 +340,7 @@ class Action(StrEnum):
     VIEW_EXACT_FIGURES = "bilan.view_exact"
     VIEW_NATIONAL_BILAN = "bilan.view_national"
     VIEW_COFINANCING_FIGURES = "bilan.view_cofinancing"
+    ADOPT_BILAN = "bilan.adopt"  # freeze a bilan's figures and PDF (docs/reporting.md, "Adoption")
     # Imports (history brought in from spreadsheets): person-level writes, ISCG and coordinators only.
     IMPORT_ACTIVITY = "import.activity"
     # Audit: the access journal of a department, the right-of-access export of one person.
@@ -384,6 +403,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_BILAN,
             Action.VIEW_EXACT_FIGURES,
             Action.VIEW_COFINANCING_FIGURES,
+            Action.ADOPT_BILAN,
             Action.IMPORT_ACTIVITY,
             Action.VIEW_ACCESS_JOURNAL,
         }
