@@ -239,9 +239,11 @@ def adopted_bilan_q(scope: Scope, prefix: str = "") -> Q:
         case Role.COORDINATOR:
             return _in(f"{prefix}department", scope.department_ids)
         case Role.FUNDER:
-            return _in(f"{prefix}department", scope.department_ids) & Q(
-                **{f"{prefix}scope_kind": "department"}
-            ) & ~Q(**{f"{prefix}diffusion_pdf": ""})
+            return (
+                _in(f"{prefix}department", scope.department_ids)
+                & Q(**{f"{prefix}scope_kind": "department"})
+                & ~Q(**{f"{prefix}diffusion_pdf": ""})
+            )
         case Role.ISCG:
             return _in(f"{prefix}post", scope.post_ids) | _in(f"{prefix}unit", scope.unit_ids)
     return NOTHING

@@ -60,7 +60,8 @@ def bilan_from_data(data: dict) -> Bilan:
             denominator_label=item.get("denominator_label", ""),
             is_multi_valued=item.get("is_multi_valued", False),
             details=tuple(
-                (key, detail["label"], detail["value"], Unit(detail["unit"])) for key, detail in item["details"].items()
+                (key, detail["label"], detail["value"], Unit(detail["unit"]))
+                for key, detail in item["details"].items()
             ),
             note=item.get("note", ""),
         )

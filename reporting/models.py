@@ -146,15 +146,15 @@ class AdoptedBilan(models.Model):
     def __str__(self):
         return f"{self.scope_kind}:{self.scope_key} {self.period_start}/{self.period_end} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        # Frozen (docs/reporting.md, "Adoption"): created once, never changed. A new adoption is a new version.
+        if not self._state.adding:
+            raise ValueError("An adopted bilan never changes: adopt a new version instead.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("reporting:adopted_bilan_detail", kwargs={"public_id": self.public_id})
 
     @property
     def has_diffusion(self) -> bool:
         return bool(self.diffusion_pdf)
-
-    def save(self, *args, **kwargs):
-        # Frozen (docs/reporting.md, "Adoption"): created once, never changed. A new adoption is a new version.
-        if not self._state.adding:
-            raise ValueError("An adopted bilan never changes: adopt a new version instead.")
-        super().save(*args, **kwargs)

@@ -5,25 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_journal_assignment_request_and_confirmation'),
-        ('organisation', '0006_units_groups_post_coverage_rules_and_splits'),
+        ("audit", "0005_journal_assignment_request_and_confirmation"),
+        ("organisation", "0006_units_groups_post_coverage_rules_and_splits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='accessentry',
-            name='accessentry_record_type_valid',
+            model_name="accessentry",
+            name="accessentry_record_type_valid",
         ),
         migrations.AlterField(
-            model_name='accessentry',
-            name='record_type',
-            field=models.CharField(choices=[('person', 'Person'), ('followup', 'Follow-up'), ('intervention', 'Intervention'), ('orientation', 'Orientation'), ('referral', 'Referral'), ('import_batch', 'Import batch'), ('agenda', 'Agenda'), ('assignment', 'Post assignment'), ('adopted_bilan', 'Adopted bilan')], max_length=20, verbose_name='record type'),
+            model_name="accessentry",
+            name="record_type",
+            field=models.CharField(
+                choices=[
+                    ("person", "Person"),
+                    ("followup", "Follow-up"),
+                    ("intervention", "Intervention"),
+                    ("orientation", "Orientation"),
+                    ("referral", "Referral"),
+                    ("import_batch", "Import batch"),
+                    ("agenda", "Agenda"),
+                    ("assignment", "Post assignment"),
+                    ("adopted_bilan", "Adopted bilan"),
+                ],
+                max_length=20,
+                verbose_name="record type",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessentry',
-            constraint=models.CheckConstraint(condition=models.Q(('record_type__in', ['person', 'followup', 'intervention', 'orientation', 'referral', 'import_batch', 'agenda', 'assignment', 'adopted_bilan'])), name='accessentry_record_type_valid', violation_error_message='Unknown record type.'),
+            model_name="accessentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "record_type__in",
+                        [
+                            "person",
+                            "followup",
+                            "intervention",
+                            "orientation",
+                            "referral",
+                            "import_batch",
+                            "agenda",
+                            "assignment",
+                            "adopted_bilan",
+                        ],
+                    )
+                ),
+                name="accessentry_record_type_valid",
+                violation_error_message="Unknown record type.",
+            ),
         ),
     ]

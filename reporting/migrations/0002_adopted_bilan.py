@@ -7,44 +7,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conventions', '0002_framework_conventions_planned_fte'),
-        ('organisation', '0006_units_groups_post_coverage_rules_and_splits'),
-        ('reporting', '0001_bilan_documents'),
+        ("conventions", "0002_framework_conventions_planned_fte"),
+        ("organisation", "0006_units_groups_post_coverage_rules_and_splits"),
+        ("reporting", "0001_bilan_documents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdoptedBilan',
+            name="AdoptedBilan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('scope_kind', models.CharField(max_length=20, verbose_name='scope kind')),
-                ('scope_key', models.CharField(max_length=40, verbose_name='scope key')),
-                ('scope_label', models.CharField(max_length=200, verbose_name='scope')),
-                ('period_start', models.DateField(verbose_name='from')),
-                ('period_end', models.DateField(verbose_name='to')),
-                ('version', models.PositiveSmallIntegerField(verbose_name='version')),
-                ('figures', models.TextField(verbose_name='figures')),
-                ('pdf', models.FileField(max_length=255, upload_to='adopted-bilans/', verbose_name='PDF (exact figures)')),
-                ('pdf_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the PDF')),
-                ('diffusion_pdf', models.FileField(blank=True, max_length=255, upload_to='adopted-bilans/', verbose_name='PDF (diffusion version)')),
-                ('diffusion_pdf_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the diffusion PDF')),
-                ('diffusion_threshold', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='masking threshold')),
-                ('adopted_at', models.DateTimeField(verbose_name='adopted on')),
-                ('adopted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='adopted by')),
-                ('committee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='adopted_bilans', to='conventions.steeringcommittee', verbose_name='steering committee')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.department')),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.post')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("scope_kind", models.CharField(max_length=20, verbose_name="scope kind")),
+                ("scope_key", models.CharField(max_length=40, verbose_name="scope key")),
+                ("scope_label", models.CharField(max_length=200, verbose_name="scope")),
+                ("period_start", models.DateField(verbose_name="from")),
+                ("period_end", models.DateField(verbose_name="to")),
+                ("version", models.PositiveSmallIntegerField(verbose_name="version")),
+                ("figures", models.TextField(verbose_name="figures")),
+                (
+                    "pdf",
+                    models.FileField(max_length=255, upload_to="adopted-bilans/", verbose_name="PDF (exact figures)"),
+                ),
+                ("pdf_sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the PDF")),
+                (
+                    "diffusion_pdf",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to="adopted-bilans/", verbose_name="PDF (diffusion version)"
+                    ),
+                ),
+                (
+                    "diffusion_pdf_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="SHA-256 of the diffusion PDF"),
+                ),
+                (
+                    "diffusion_threshold",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="masking threshold"),
+                ),
+                ("adopted_at", models.DateTimeField(verbose_name="adopted on")),
+                (
+                    "adopted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="adopted by",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adopted_bilans",
+                        to="conventions.steeringcommittee",
+                        verbose_name="steering committee",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.department",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.post",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'adopted bilan',
-                'verbose_name_plural': 'adopted bilans',
-                'ordering': ['scope_kind', 'scope_key', 'period_start', 'period_end', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('scope_kind', 'scope_key', 'period_start', 'period_end', 'version'), name='adopted_bilan_one_number_per_version', violation_error_message='This version of the bilan has already been adopted.'), models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='adopted_bilan_version_from_1'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='adopted_bilan_period_in_order', violation_error_message='The end of the period must be on or after its start.'), models.CheckConstraint(condition=models.Q(models.Q(('diffusion_pdf', ''), ('diffusion_pdf_sha256', ''), ('diffusion_threshold__isnull', True)), models.Q(models.Q(('diffusion_pdf', ''), _negated=True), models.Q(('diffusion_pdf_sha256', ''), _negated=True), ('diffusion_threshold__isnull', False)), _connector='OR'), name='adopted_bilan_diffusion_complete')],
+                "verbose_name": "adopted bilan",
+                "verbose_name_plural": "adopted bilans",
+                "ordering": ["scope_kind", "scope_key", "period_start", "period_end", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scope_kind", "scope_key", "period_start", "period_end", "version"),
+                        name="adopted_bilan_one_number_per_version",
+                        violation_error_message="This version of the bilan has already been adopted.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("version__gte", 1)), name="adopted_bilan_version_from_1"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("period_end__gte", models.F("period_start"))),
+                        name="adopted_bilan_period_in_order",
+                        violation_error_message="The end of the period must be on or after its start.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("diffusion_pdf", ""),
+                                ("diffusion_pdf_sha256", ""),
+                                ("diffusion_threshold__isnull", True),
+                            ),
+                            models.Q(
+                                models.Q(("diffusion_pdf", ""), _negated=True),
+                                models.Q(("diffusion_pdf_sha256", ""), _negated=True),
+                                ("diffusion_threshold__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="adopted_bilan_diffusion_complete",
+                    ),
+                ],
             },
         ),
     ]
