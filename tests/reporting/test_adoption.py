@@ -34,7 +34,8 @@ def meet_late(world, *, count=1):
     """Persons of post A met last year, recorded after the adoption (late entries)."""
     for index in range(count):
         followup = FollowUpFactory(post=world.a.post, person__post=world.a.post, person__created_by=world.a.iscg)
-        InterventionFactory(followup=followup, starts_at=timezone.now().replace(year=TODAY.year - 1, month=3 + index))
+        moment = datetime.datetime(TODAY.year - 1, 1 + index % 12, 10, 10, tzinfo=timezone.get_current_timezone())
+        InterventionFactory(followup=followup, starts_at=moment)
 
 
 def adopt(world, client, params=DEPARTMENT_LAST_YEAR, **extra) -> AdoptedBilan:
