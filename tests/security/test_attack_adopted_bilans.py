@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -26,10 +27,16 @@ pytestmark = pytest.mark.django_db
 department_a = differencing.department_a  # the data of the differencing attack (a fixture)
 
 FORMATS = ("pdf", "json", "csv", "xlsx")
+AXIS_TICK = r'<text[^>]*text-anchor="end"[^>]*fill="#6a6a6a">\d+</text>'
 
 
 def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _stored(field) -> bytes:
+    with field.open("rb") as file:
+        return file.read()
 
 
 def _text(body: bytes) -> str:
@@ -42,7 +49,8 @@ def _text(body: bytes) -> str:
             for sheet in workbook.worksheets
             for row in sheet.iter_rows(values_only=True)
         )
-    return body.decode("utf-8-sig")
+    # The ticks of the month-by-month axis count held interventions (never masked): not a place of a count.
+    return re.sub(AXIS_TICK, "", body.decode("utf-8-sig"))
 
 
 @pytest.fixture
@@ -71,7 +79,7 @@ def _hidden_values(exact: dict, masked: dict) -> dict[int, list[str]]:
 
 
 def test_a_funder_gets_no_exact_figure_of_an_adopted_version_by_any_url(world, client_for, adopted):
-    exact_pdf = adopted.pdf.open("rb").read()
+    exact_pdf = _stored(adopted.pdf)
     exact = json.loads(adopted.figures)
     funder = client_for("funder_a")
     export = "reporting:adopted_bilan_export"
@@ -99,7 +107,7 @@ def test_a_funder_gets_no_exact_figure_of_an_adopted_version_by_any_url(world, c
         if "json" in url and "adoptes" in url:
             assert json.loads(text)["masking_threshold"] == 11, url
     # The diffusion PDF is the stored one, byte for byte, whichever way it is asked for.
-    stored = adopted.diffusion_pdf.open("rb").read()
+    stored = _stored(adopted.diffusion_pdf)
     assert _body(funder.get(reverse(export, args=[adopted.public_id, "pdf"]))) == stored
     assert _body(funder.get(f"{reverse('reporting:bilan_export', args=['pdf'])}?{params}")) == stored
     assert hashlib.sha256(stored).hexdigest() == adopted.diffusion_pdf_sha256
@@ -144,7 +152,7 @@ def test_the_changed_figures_a_funder_reads_are_masked_on_both_sides(world, clie
         assert change.current == format_value(live["indicators"][indicator_id]["total"], unit), change
     exact_men = json.loads(adopted.figures)["indicators"]["B3"]["breakdown"]
     assert 3 in [cell["value"] for cell in exact_men.values()]  # the men, hidden on both sides
-    page = response.content.decode()
+    page = _text(response.content)
     for value in (3, 5):
         for phrase in _phrases(value):
             assert not phrase.search(page), phrase
