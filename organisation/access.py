@@ -230,9 +230,9 @@ def bilan_department_q(scope: Scope, path: str = "pk") -> Q:
 
 
 def adopted_bilan_q(scope: Scope, prefix: str = "") -> Q:
-    """Adopted (frozen) bilans: those of the scopes each role may draw a bilan for. Funders get only the
-    versions with a diffusion PDF (a department and a complete civil year: "Disclosure control"), and
-    only ever masked (reporting/adoption_views.py)."""
+    """Adopted (frozen) bilans: coordinators, those of their departments (department, posts, units); funders,
+    only their departments' versions with a diffusion PDF (a department and a complete civil year:
+    "Disclosure control"), and only ever masked (reporting/adoption_views.py); the admin, all."""
     if scope.is_national:
         return EVERYTHING
     match scope.role:
@@ -244,8 +244,8 @@ def adopted_bilan_q(scope: Scope, prefix: str = "") -> Q:
                 & Q(**{f"{prefix}scope_kind": "department"})
                 & ~Q(**{f"{prefix}diffusion_pdf": ""})
             )
-        case Role.ISCG:
-            return _in(f"{prefix}post", scope.post_ids) | _in(f"{prefix}unit", scope.unit_ids)
+    # The ISCG: none. An adopted version holds cofinancing figures (its exact PDF prints them), which are
+    # not theirs (docs/domain.md §2); their live bilans stay theirs.
     return NOTHING
 
 

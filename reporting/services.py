@@ -96,9 +96,8 @@ def bilan_adopt(*, scope: BilanScope, period: Period, by, committee: SteeringCom
     if not masked_request_error(scope, period, today=timezone.localdate()):
         diffusion_pdf = pdf.bilan_pdf(mask_bilan(frozen, threshold=DEFAULT_THRESHOLD))
     rows = _scope_rows(scope)
-    versions = AdoptedBilan.objects.of(
-        scope_kind=scope.kind, scope_key=scope.key, start=period.start, end=period.end
-    ).select_for_update()
+    # The next number; two adoptions at once meet the unique constraint and the second takes the next one.
+    versions = AdoptedBilan.objects.of(scope_kind=scope.kind, scope_key=scope.key, start=period.start, end=period.end)
     for _attempt in range(3):
         version = (versions.aggregate(last=Max("version"))["last"] or 0) + 1
         name = f"bilan-{scope.kind}-{scope.key[:8]}-{period.start:%Y%m%d}-{period.end:%Y%m%d}-v{version}"

@@ -184,3 +184,5 @@ def test_a_funder_never_reaches_a_post_version_nor_a_version_without_diffusion(w
     coordinator = client_for("coordinator_a")
     assert coordinator.get(post_version.get_absolute_url()).status_code == 200
     assert coordinator.get(post_version.get_absolute_url() + "?diffusion=1").status_code == 404
+    # Not the post's ISCG either: a version holds cofinancing figures, which are not theirs.
+    assert client_for("iscg_a").get(post_version.get_absolute_url()).status_code == 404
