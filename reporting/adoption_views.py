@@ -135,7 +135,8 @@ def adopted_bilan_detail(request, public_id):
             "is_diffusion": threshold is not None,
             "sha256": adopted.diffusion_pdf_sha256 if threshold is not None else adopted.pdf_sha256,
             "formats": ["pdf", "json", "csv", "xlsx"],
-            "live_url": f"{reverse('reporting:bilan')}?{query}",
+            # ?actuel=1: a funder would otherwise be shown this adopted version again
+            "live_url": f"{reverse('reporting:bilan')}?{query}&{CURRENT}=1",
         },
     )
 
