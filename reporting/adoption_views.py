@@ -83,7 +83,7 @@ class AdoptionBanner:
     showing_adopted: bool  # a funder's page showing the adopted version instead of the live figures
 
 
-def banner_for(request, *, live: Bilan | None, shown: Bilan, versions: list) -> AdoptionBanner | None:
+def banner_for(*, live: Bilan | None, versions: list) -> AdoptionBanner | None:
     """Compare the latest version with the live figures, masked as the page masks them: each side of a
     change is then a figure the viewer is shown anyway (the version by default, the live one by a link)."""
     if not versions:

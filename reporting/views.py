@@ -73,9 +73,7 @@ def bilan(request):
         previous = result.previous
         showing_adopted = _adopted_by_default(request, versions) is not None
         context.update(
-            adoption=adoption_views.banner_for(
-                request, live=None if showing_adopted else result, shown=result, versions=versions
-            ),
+            adoption=adoption_views.banner_for(live=None if showing_adopted else result, versions=versions),
             can_adopt=adoption_views.can_adopt(request.scope, result.scope),
             adopt_query=BilanForm.query_for(result.scope, result.period),
         )
