@@ -20,6 +20,7 @@ class RecordType(models.TextChoices):
     IMPORT_BATCH = "import_batch", _("Import batch")
     AGENDA = "agenda", _("Agenda")
     ASSIGNMENT = "assignment", _("Post assignment")
+    ADOPTED_BILAN = "adopted_bilan", _("Adopted bilan")
 
 
 class AccessRequestChannel(models.TextChoices):

@@ -23,6 +23,7 @@ RECORD_MODELS = {
     RecordType.ORIENTATION: ("casework.Orientation", "followup__post__department"),
     RecordType.REFERRAL: ("referrals.Referral", "unit__department"),
     RecordType.IMPORT_BATCH: ("imports.ImportBatch", "post__department"),
+    RecordType.ADOPTED_BILAN: ("reporting.AdoptedBilan", "department"),
 }
 PURGE_SETTING = "iscg.journal_purge"  # the PostgreSQL trigger lets DELETE through only when it is "on"
 

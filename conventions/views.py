@@ -6,9 +6,11 @@ admin. Police and ISCG get 404 everywhere; a funder gets 403 on the edit pages o
 
 from collections import defaultdict
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -105,6 +107,14 @@ def convention_list(request):
     return render(request, "conventions/convention_list.html", context)
 
 
+def _adopted_bilans_prefetch(scope) -> Prefetch:
+    """The bilans adopted at each committee that the user may see (docs/reporting.md, "Adoption"). By the
+    app registry: conventions never imports reporting (reporting reads everything, nothing reads it)."""
+    adopted = apps.get_model("reporting", "AdoptedBilan")
+    queryset = adopted.objects.visible_to(scope).order_by("period_start", "scope_label", "version")
+    return Prefetch("adopted_bilans", queryset=queryset, to_attr="visible_adopted_bilans")
+
+
 def convention_detail(request, public_id):
     convention = _convention(request, public_id)
     rules_by_year = defaultdict(list)
@@ -120,8 +130,11 @@ def convention_detail(request, public_id):
         "rules_by_year": [(year, rules_by_year.get(year, [])) for year in convention.years],
         "payments": convention.payments.select_related("funder").order_by("-dated_on", "-pk"),
         "documents": convention.documents.order_by("-uploaded_at", "-pk"),
-        "committees": convention.committees.order_by("-held_on", "-pk"),
+        "committees": convention.committees.order_by("-held_on", "-pk").prefetch_related(
+            _adopted_bilans_prefetch(request.scope)
+        ),
         "can_manage": access.can(request.scope, Action.MANAGE_CONVENTIONS),
+        "can_adopt": access.can(request.scope, Action.ADOPT_BILAN) and not request.scope.is_national,
     }
     return render(request, "conventions/convention_detail.html", context)
 

@@ -229,6 +229,26 @@ def bilan_department_q(scope: Scope, path: str = "pk") -> Q:
     return NOTHING
 
 
+def adopted_bilan_q(scope: Scope, prefix: str = "") -> Q:
+    """Adopted (frozen) bilans: coordinators, those of their departments (department, posts, units); funders,
+    only their departments' versions with a diffusion PDF (a department and a complete civil year:
+    "Disclosure control"), and only ever masked (reporting/adoption_views.py); the admin, all."""
+    if scope.is_national:
+        return EVERYTHING
+    match scope.role:
+        case Role.COORDINATOR:
+            return _in(f"{prefix}department", scope.department_ids)
+        case Role.FUNDER:
+            return (
+                _in(f"{prefix}department", scope.department_ids)
+                & Q(**{f"{prefix}scope_kind": "department"})
+                & ~Q(**{f"{prefix}diffusion_pdf": ""})
+            )
+    # The ISCG: none. An adopted version holds cofinancing figures (its exact PDF prints them), which are
+    # not theirs (docs/domain.md §2); their live bilans stay theirs.
+    return NOTHING
+
+
 # ---- Activity imports ---------------------------------------------------------------------------
 # Bringing history in from spreadsheets: an ISCG imports into the posts they hold, a coordinator into
 # any post of their departments. Nobody else sees import batches (not even the admin: person-level).
@@ -323,6 +343,7 @@ class Action(StrEnum):
     VIEW_NATIONAL_BILAN = "bilan.view_national"
     VIEW_COFINANCING_FIGURES = "bilan.view_cofinancing"
     EDIT_BILAN_COMMENTARY = "bilan.edit_commentary"  # coordinators (their scopes), the admin (national only)
+    ADOPT_BILAN = "bilan.adopt"  # freeze a bilan's figures and PDF (docs/reporting.md, "Adoption")
     # Imports (history brought in from spreadsheets): person-level writes, ISCG and coordinators only.
     IMPORT_ACTIVITY = "import.activity"
     # Audit: the access journal of a department, the right-of-access export of one person.
@@ -386,6 +407,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_EXACT_FIGURES,
             Action.VIEW_COFINANCING_FIGURES,
             Action.EDIT_BILAN_COMMENTARY,
+            Action.ADOPT_BILAN,
             Action.IMPORT_ACTIVITY,
             Action.VIEW_ACCESS_JOURNAL,
         }

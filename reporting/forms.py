@@ -1,10 +1,12 @@
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conventions.models import SteeringCommittee
 from iscg.forms import DsfrBaseForm
 from organisation import access
 from organisation.access import Action
@@ -141,6 +143,13 @@ class BilanForm(DsfrBaseForm):
             return self.cleaned_data["threshold"]
         return None
 
+    @staticmethod
+    def query_for(bilan_scope: BilanScope, period: Period) -> str:
+        """The query string of a bilan page (scope and period)."""
+        return urlencode(
+            {"scope": bilan_scope.as_argument(), "start": period.start.isoformat(), "end": period.end.isoformat()}
+        )
+
     def bilan_scope(self) -> BilanScope:
         """The chosen scope, checked against the user's choices (nothing outside them can be asked for)."""
         from reporting.indicators import resolve_scope
@@ -175,3 +184,51 @@ class BilanCommentaryForm(DsfrBaseForm):
                 _("The commentary may have at most %(lines)s lines.") % {"lines": COMMENTARY_MAX_LINES}
             )
         return text
+
+
+class AdoptForm(DsfrBaseForm):
+    """Adopting a bilan: the POST is the confirmation; a steering committee of the scope's department may
+    be linked (docs/reporting.md, "Adoption")."""
+
+    committee = forms.ModelChoiceField(
+        label=_("Steering committee"),
+        queryset=SteeringCommittee.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=_("No steering committee"),
+        help_text=_("The committee where this bilan is adopted: its page will link this version."),
+    )
+
+    def __init__(self, data=None, *, scope, bilan_scope: BilanScope, **kwargs):
+        super().__init__(data, **kwargs)
+        committees = SteeringCommittee.objects.none()
+        department = _department_code_of(bilan_scope, scope)
+        if department:
+            committees = (
+                SteeringCommittee.objects.visible_to(scope)
+                .filter(convention__department__code=department)
+                .select_related("convention")
+                .order_by("-held_on", "-pk")
+            )
+        self.fields["committee"].queryset = committees
+        self.fields["committee"].label_from_instance = lambda committee: (
+            _("%(date)s — %(convention)s")
+            % {
+                "date": f"{committee.held_on:%d/%m/%Y}",
+                "convention": committee.convention.title,
+            }
+        )
+
+
+def _department_code_of(bilan_scope: BilanScope, scope) -> str | None:
+    """The department of a post, unit or department bilan; None for national."""
+    match bilan_scope.kind:
+        case ScopeKind.DEPARTMENT:
+            return bilan_scope.key
+        case ScopeKind.POST:
+            rows = Post.objects.visible_to(scope).filter(public_id=bilan_scope.key)
+        case ScopeKind.UNIT:
+            rows = Unit.objects.visible_to(scope).filter(public_id=bilan_scope.key)
+        case _:
+            return None
+    return rows.values_list("department__code", flat=True).first()

@@ -2,7 +2,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from organisation import access
 
 
 class DocumentStatus(models.TextChoices):
@@ -100,3 +103,108 @@ class BilanCommentary(models.Model):
 
     def __str__(self):
         return f"{self.scope_kind}:{self.scope_key} {self.period_start}–{self.period_end}"
+
+
+class AdoptedBilanQuerySet(models.QuerySet):
+    def visible_to(self, scope):
+        return self.filter(access.adopted_bilan_q(scope))
+
+    def of(self, *, scope_kind: str, scope_key: str, start, end):
+        """The versions of one scope and period, latest first."""
+        return self.filter(scope_kind=scope_kind, scope_key=scope_key, period_start=start, period_end=end).order_by(
+            "-version"
+        )
+
+    def with_list_data(self):
+        return self.select_related("adopted_by", "committee").order_by("-adopted_at", "-pk")
+
+
+class AdoptedBilan(models.Model):
+    """A bilan adopted (typically at a steering committee): its exact figures, its PDF and the PDF's
+    SHA-256, frozen. Never updated: a new adoption of the same scope and period is a new version
+    (docs/reporting.md, "Adoption"). Masking is applied when it is shown, as to a live bilan."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    scope_kind = models.CharField(_("scope kind"), max_length=20)
+    scope_key = models.CharField(_("scope key"), max_length=40)  # post/unit public id, department code, "national"
+    scope_label = models.CharField(_("scope"), max_length=200)
+    # Who may see it (organisation/access.py::adopted_bilan_q): the department (none for national),
+    # and the post or the unit of a post or unit bilan.
+    department = models.ForeignKey(
+        "organisation.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    post = models.ForeignKey("organisation.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    # The exact figures as JSON text (reporting/adoption.py::bilan_data): text, not jsonb, so that the
+    # order of indicators and cells is kept as adopted.
+    figures = models.TextField(_("figures"))
+    pdf = models.FileField(_("PDF (exact figures)"), upload_to="adopted-bilans/", max_length=255)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    # The diffusion version, when masked figures of this scope and period may be published.
+    diffusion_pdf = models.FileField(
+        _("PDF (diffusion version)"), upload_to="adopted-bilans/", max_length=255, blank=True
+    )
+    diffusion_pdf_sha256 = models.CharField(_("SHA-256 of the diffusion PDF"), max_length=64, blank=True)
+    diffusion_threshold = models.PositiveSmallIntegerField(_("masking threshold"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("adopted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    adopted_at = models.DateTimeField(_("adopted on"))
+    committee = models.ForeignKey(
+        "conventions.SteeringCommittee",
+        verbose_name=_("steering committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_bilans",
+    )
+
+    objects = AdoptedBilanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adopted bilan")
+        verbose_name_plural = _("adopted bilans")
+        ordering = ["scope_kind", "scope_key", "period_start", "period_end", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_kind", "scope_key", "period_start", "period_end", "version"],
+                name="adopted_bilan_one_number_per_version",
+                violation_error_message=_("This version of the bilan has already been adopted."),
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="adopted_bilan_version_from_1"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="adopted_bilan_period_in_order",
+                violation_error_message=_("The end of the period must be on or after its start."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(diffusion_pdf="", diffusion_pdf_sha256="", diffusion_threshold__isnull=True)
+                    | (
+                        ~models.Q(diffusion_pdf="")
+                        & ~models.Q(diffusion_pdf_sha256="")
+                        & models.Q(diffusion_threshold__isnull=False)
+                    )
+                ),
+                name="adopted_bilan_diffusion_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope_kind}:{self.scope_key} {self.period_start}/{self.period_end} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        # Frozen (docs/reporting.md, "Adoption"): created once, never changed. A new adoption is a new version.
+        if not self._state.adding:
+            raise ValueError("An adopted bilan never changes: adopt a new version instead.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reporting:adopted_bilan_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def has_diffusion(self) -> bool:
+        return bool(self.diffusion_pdf)

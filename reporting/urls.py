@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import document_views, views
+from reporting import adoption_views, document_views, views
 
 app_name = "reporting"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     path("", views.bilan, name="bilan"),
     path("telecharger.<str:fmt>", views.bilan_export, name="bilan_export"),
     path("commentaire/", views.bilan_commentary, name="bilan_commentary"),
+    path("adopter/", adoption_views.bilan_adopt, name="bilan_adopt"),
+    path("adoptes/", adoption_views.adopted_bilan_list, name="adopted_bilan_list"),
+    path("adoptes/<uuid:public_id>/", adoption_views.adopted_bilan_detail, name="adopted_bilan_detail"),
+    path(
+        "adoptes/<uuid:public_id>/telecharger.<str:fmt>",
+        adoption_views.adopted_bilan_export,
+        name="adopted_bilan_export",
+    ),
     path("documents/<uuid:public_id>/", document_views.document_detail, name="document_detail"),
     path("documents/<uuid:public_id>/telecharger", document_views.document_download, name="document_download"),
     path(

@@ -18,7 +18,7 @@ from organisation import access
 from organisation.access import Action
 from organisation.models import Department
 from organisation.services import EditConflict
-from reporting import charts, documents, exports, services
+from reporting import adoption_views, charts, documents, exports, services
 from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
 from reporting.caching import bilan_for, pdf_for
 from reporting.forms import BilanCommentaryForm, BilanForm
@@ -39,13 +39,19 @@ RECOMPUTE = "recalculer"  # ?recalculer=1: figures computed now, not the ones of
 
 
 def _bilan_from_request(request):
-    """The bound form and the bilan it asks for (None when the form is invalid). Out of scope → 404."""
+    """The bound form, the bilan it asks for (None when the form is invalid) and the adopted versions of its
+    scope and period (latest first). Out of scope → 404. A viewer without exact figures (funder) gets the
+    latest adopted version, masked as their live bilan would be, unless they ask for the current figures
+    (docs/reporting.md, "Adoption")."""
     access.require(request.scope, Action.VIEW_BILAN)
     form = BilanForm(request.GET, scope=request.scope)
     if not form.is_valid():
         if "scope" in form.errors and request.GET.get("scope"):
             raise Http404  # a scope the user may not see does not exist for them
-        return form, None
+        return form, None, []
+    versions = adoption_views.versions_of(request.scope, form.bilan_scope(), form.period)
+    if adopted := _adopted_by_default(request, versions):
+        return form, adoption_views.frozen(adopted, threshold=form.masking_threshold), versions
     bilan = bilan_for(
         scope=form.bilan_scope(),
         period=form.period,
@@ -54,7 +60,14 @@ def _bilan_from_request(request):
     )
     if form.masking_threshold is not None:
         bilan = mask_bilan(bilan, threshold=form.masking_threshold)
-    return form, bilan
+    return form, bilan, versions
+
+
+def _adopted_by_default(request, versions):
+    """Funders get the latest adopted version by default; ?actuel=1 gives them the live figures."""
+    if versions and not adoption_views.sees_exact(request.scope) and request.GET.get(adoption_views.CURRENT) != "1":
+        return versions[0]
+    return None
 
 
 def bilan(request):
@@ -63,10 +76,16 @@ def bilan(request):
 
 def _bilan_page(request, *, commentary_form=None, status=200):
     """The bilan page; ``commentary_form`` is a bound form sent back after a conflict or an error."""
-    form, result = _bilan_from_request(request)
+    form, result, versions = _bilan_from_request(request)
     context = {"form": form, "bilan": result}
     if result is not None:
         previous = result.previous
+        showing_adopted = _adopted_by_default(request, versions) is not None
+        context.update(
+            adoption=adoption_views.banner_for(live=None if showing_adopted else result, versions=versions),
+            can_adopt=adoption_views.can_adopt(request.scope, result.scope),
+            adopt_query=BilanForm.query_for(result.scope, result.period),
+        )
         commentary = commentary_of(result)
         extras = extras_with(result, commentary)
         may_edit = access.may_edit_bilan_commentary(request.scope, national=result.scope.kind == ScopeKind.NATIONAL)
@@ -188,11 +207,21 @@ def bilan_export(request, fmt):
         raise Http404
     access.require(request.scope, Action.VIEW_BILAN)
     form = BilanForm(request.GET, scope=request.scope)
+    if form.is_valid() and (
+        adopted := _adopted_by_default(
+            request, adoption_views.versions_of(request.scope, form.bilan_scope(), form.period)
+        )
+    ):
+        # A funder's download of a bilan with an adopted version: that version, masked as for them.
+        threshold = form.masking_threshold
+        shown = adoption_views.frozen(adopted, threshold=threshold)
+        services.bilan_export_logged(bilan=shown, fmt=fmt, by=request.user)
+        return adoption_views.adopted_file_response(adopted, fmt, threshold=threshold, suffix="-diffusion")
     if form.is_valid() and documents.prepared_in_background(scope_kind=form.bilan_scope().kind, fmt=fmt):
         # Seconds of work: the worker prepares the file, the next page shows its progress.
         document = documents.bilan_document_request(by=request.user, query=_query_without_recompute(request), fmt=fmt)
         return redirect("reporting:document_detail", public_id=document.public_id)
-    _form, result = _bilan_from_request(request)
+    _form, result, _versions = _bilan_from_request(request)
     if result is None:
         messages.error(request, _("Correct the scope or the period of the bilan before downloading it."))
         return redirect(f"{reverse('reporting:bilan')}?{request.GET.urlencode()}")

@@ -25,6 +25,7 @@ from tests.conventions.factories import (
 )
 from tests.organisation.factories import PartnerFactory, PostAssignmentFactory, PostFactory, UnitFactory, department
 from tests.referrals.factories import ReferralFactory
+from tests.reporting.factories import AdoptedBilanFactory
 
 # Property-based tests draw the same examples at every run ("derandomize"), so that a finding fails the change
 # that causes it, not a later session at random; HYPOTHESIS_PROFILE=explore draws new ones (and keeps them in
@@ -135,6 +136,13 @@ def _add_conventions(side: SimpleNamespace) -> None:
     side.payment = PaymentFactory(convention=side.convention, call=True)  # from a funder without a rule
 
 
+def _add_adopted_bilan(side: SimpleNamespace) -> None:
+    """The department's bilan of two years ago, adopted at the side's committee (not the default year)."""
+    side.adopted = AdoptedBilanFactory(
+        department=side.department, adopted_by=side.coordinator, committee=side.committee
+    )
+
+
 def _add_casework(side: SimpleNamespace) -> None:
     """A follow-up of the side's post (its person, an intervention held by the side's ISCG, an orientation)."""
     side.followup = FollowUpFactory(post=side.post, person__created_by=side.iscg)
@@ -170,6 +178,8 @@ def world(db):
     _add_conventions(b)
     _add_casework(a)
     _add_casework(b)
+    _add_adopted_bilan(a)
+    _add_adopted_bilan(b)
     users = {
         "officer_a": a.officer,
         "iscg_a": a.iscg,

@@ -99,6 +99,12 @@ MATRIX = [
     ("reporting:document_download", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect()),
     ("reporting:convention_summary_export", {"public_id": "a.convention.public_id", "fmt": "=xlsx"}, expect(coordinator_a=200, funder_a=200, admin=200)),
     ("reporting:department_summary_export", {"code": "a.department.code", "fmt": "=xlsx"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    # Adopted bilans (docs/reporting.md, "Adoption"): side A's department bilan of two years ago, with its
+    # diffusion version; funders get it masked only (tests/security/test_attack_adopted_bilans.py).
+    ("reporting:adopted_bilan_list", {}, expect(iscg_a=200, coordinator_a=200, funder_a=200, iscg_b=200, coordinator_b=200, funder_b=200, admin=200)),
+    ("reporting:adopted_bilan_detail", {"public_id": "a.adopted.public_id"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    ("reporting:adopted_bilan_export", {"public_id": "a.adopted.public_id", "fmt": "=json"}, expect(coordinator_a=200, funder_a=200, admin=200)),
+    ("reporting:bilan_adopt", {}, expect(coordinator_a=200, coordinator_b=200, admin=200)),  # confirmation of the default bilan
     ("reporting:committee_bilan_generate", {"public_id": "a.convention.public_id", "committee_id": "a.committee.public_id"}, expect(coordinator_a=405, admin=405, funder_a=403)),  # POST only
     # Casework (objects of side A: a follow-up of post A with its person, an intervention and an orientation).
     # Only the ISCG of the post reach them; police, funders and the admin get 404 everywhere.

@@ -15,6 +15,7 @@ from tests.test_access import MATRIX, _resolve_kwargs
 # Extra formats of the export URLs (the matrix lists one of them).
 EXPORT_FORMATS = {
     "reporting:bilan_export": ["json", "csv", "xlsx", "pdf"],
+    "reporting:adopted_bilan_export": ["json", "csv", "xlsx", "pdf"],
     "reporting:convention_summary_export": ["xlsx", "csv", "pdf", "json"],
     "reporting:department_summary_export": ["xlsx", "csv", "pdf", "json"],
     "audit:person_export": ["json", "pdf"],
