@@ -21,7 +21,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from conventions.summaries import ConventionSummary, DepartmentSummary
-from conventions.templatetags.money import euros, percent
+from conventions.templatetags.money import percent
+from iscg.formatting import euros
 from reporting.bilan import GROUPS, Bilan, Indicator, ScopeKind, Unit, Value
 from reporting.pdf import render_pdf
 from reporting.summary import format_date, format_value, masking_notice, period_label, summary_sentences

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from conventions.cofinancing import days_covered
 from conventions.enums import PaymentKind
 from conventions.models import Funder, FundingRule, Payment, PostCost
+from iscg.formatting import euros
 from reporting.bilan import Cell, Indicator, Period
 from reporting.bilan import Unit as FigureUnit
 from reporting.indicators.cells import percent
@@ -176,9 +177,9 @@ def cofinancing_indicators(filters: Filters, bounds: Bounds, facts: "Future[Pers
     gap = total_cost - committed_total
     if total_cost and abs(gap) > len(years) * max(len(committed), 1):  # beyond rounding cents
         warnings.append(
-            _("Unfunded part of the cost over the period: %(amount)s €.") % {"amount": _euros(gap)}
+            _("Unfunded part of the cost over the period: %(amount)s.") % {"amount": euros(gap)}
             if gap > 0
-            else _("Funding above the cost over the period: %(amount)s €.") % {"amount": _euros(-gap)}
+            else _("Funding above the cost over the period: %(amount)s.") % {"amount": euros(-gap)}
         )
     return indicators, warnings
 
@@ -230,7 +231,3 @@ def _framework_fte(filters: Filters, bounds: Bounds) -> Indicator | None:
 
 def _fte(value) -> str:
     return f"{value.normalize():f}".replace(".", ",")
-
-
-def _euros(cents: int) -> str:
-    return f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",")
