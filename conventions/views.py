@@ -32,7 +32,6 @@ from conventions.forms import (
     PostShareFormSet,
     RuleFormSetFactory,
     VersionForm,
-    engine_rule,
 )
 from conventions.models import (
     Convention,
@@ -274,13 +273,6 @@ def _year(convention, year):
     return year
 
 
-def _period(convention, convention_post):
-    post = convention_post.post
-    starts_on = max(convention.starts_on, post.starts_on)
-    ends_on = min(convention.ends_on, post.ends_on) if post.ends_on else convention.ends_on
-    return starts_on, ends_on
-
-
 def funding_year(request, public_id, year):
     """Costs of the year's posts and the funding rules, with the resulting amount per funder."""
     convention = _convention(request, public_id, manage=True)
@@ -328,7 +320,10 @@ def funding_year(request, public_id, year):
         return version_form, cost_forms, rule_forms
 
     version_form, cost_forms, rule_forms = bind(data)
-    allocation = _stored_allocation(convention, year, rules, convention_posts, costs)
+    allocation = _allocation_context(
+        services.funding_year_stored_allocation(rules=rules, costs=list(costs.values())),
+        {rule.funder_id: rule.funder.name for rule in rules},
+    )
     preview = False
     if data is not None and all([version_form.is_valid(), cost_forms.is_valid(), rule_forms.is_valid()]):
         cost_data = {
@@ -339,9 +334,18 @@ def funding_year(request, public_id, year):
             )
             for row in cost_forms.kept_data()
         }
-        rule_rows = rule_forms.kept_data()
+        rule_data = [services.RuleData.from_cleaned(row) for row in rule_forms.kept_data()]
         if "preview" in request.POST:
-            allocation = _preview(convention, year, convention_posts, cost_data, rule_rows)
+            allocation = _allocation_context(
+                services.funding_year_preview(
+                    convention=convention,
+                    year=year,
+                    convention_posts=convention_posts,
+                    costs=cost_data,
+                    rules=rule_data,
+                ),
+                {rule.funder.pk: rule.funder.name for rule in rule_data},
+            )
             preview = True
         else:
             try:
@@ -350,17 +354,7 @@ def funding_year(request, public_id, year):
                     year=year,
                     expected_version=version_form.cleaned_data["version"],
                     costs=cost_data,
-                    rules=[
-                        services.RuleData(
-                            funder=row["funder"],
-                            kind=row["kind"],
-                            rank=row["rank"],
-                            amount_cents=row.get("amount_cents"),
-                            percent=row.get("percent"),
-                            cap_cents=row.get("cap_cents"),
-                        )
-                        for row in rule_rows
-                    ],
+                    rules=rule_data,
                 )
             except services.ConcurrentUpdateError:
                 current = Convention.objects.visible_to(request.scope).get(pk=convention.pk)
@@ -398,43 +392,10 @@ def _label_cost_forms(cost_forms, convention_posts):
     return [(form, by_id.get(str(form["convention_post"].value()))) for form in cost_forms.forms]
 
 
-def _allocation_rows(allocation: cofinancing.Allocation, funder_names: dict[int, str]):
-    return [(funder_names.get(funder_id, "—"), amount) for funder_id, amount in allocation.amounts.items()]
-
-
-def _stored_allocation(convention, year, rules, convention_posts, costs):
-    total = sum(cost.prorated_cost_cents for cost in costs.values())
-    allocation = cofinancing.Allocation(
-        total_cost_cents=total,
-        amounts={rule.funder_id: rule.committed_cents for rule in rules},
-        gap_cents=total - sum(rule.committed_cents for rule in rules),
-    )
-    return {
-        "allocation": allocation,
-        "rows": _allocation_rows(allocation, {r.funder_id: r.funder.name for r in rules}),
-    }
-
-
-def _preview(convention, year, convention_posts, cost_data, rule_rows):
-    """What the posted costs and rules would give, without saving anything."""
-    total = 0
-    for cp in convention_posts:
-        cost = cost_data.get(cp.pk)
-        if cost is None:
-            continue
-        starts_on, ends_on = _period(convention, cp)
-        total += cofinancing.prorated_cost_cents(
-            yearly_cost_cents=cost.salary_cents + cost.charges_cents + cost.running_costs_cents,
-            fte_share=cp.fte_share,
-            year=year,
-            starts_on=starts_on,
-            ends_on=ends_on,
-        )
-    allocation = cofinancing.allocate(total, [engine_rule(row) for row in rule_rows])
-    return {
-        "allocation": allocation,
-        "rows": _allocation_rows(allocation, {row["funder"].pk: row["funder"].name for row in rule_rows}),
-    }
+def _allocation_context(allocation: cofinancing.Allocation, funder_names: dict[int, str]) -> dict:
+    """The allocation and its (funder name, amount) rows, for the template."""
+    rows = [(funder_names.get(funder_id, "—"), amount) for funder_id, amount in allocation.amounts.items()]
+    return {"allocation": allocation, "rows": rows}
 
 
 def funding_year_copy(request, public_id, year):
