@@ -10,6 +10,7 @@ from accounts.enums import Role
 from accounts.models import User
 from casework.enums import CHILD_PROTECTION_KINDS, OUTCOME_STATUSES, ClosingReason, InterventionStatus, OrientationKind
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, ViolenceForm
+from casework.normalise import normalise_phone, normalise_text
 from iscg.forms import SELECT_AN_OPTION, DsfrBaseForm
 from organisation.models import Partner, PartnerType, Post, PostAssignment
 from referrals.forms import DATETIME_FORMAT, DateInput, DateTimeLocalInput
@@ -37,6 +38,17 @@ class PersonSearchForm(DsfrBaseForm):
     name = forms.CharField(label=_("Name"), required=False, help_text=_("Accents and case do not matter."))
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
     phone = forms.CharField(label=_("Phone"), required=False, help_text=_("The whole number."))
+
+    def criteria(self) -> dict:
+        """The criteria given, normalised for ``PersonQuerySet.search`` (accents and case ignored);
+        empty when nothing was searched."""
+        data = self.cleaned_data
+        criteria = {
+            "terms": normalise_text(data["name"]).split(),
+            "birth_date": data["birth_date"],
+            "phone": normalise_phone(data["phone"]),
+        }
+        return {name: value for name, value in criteria.items() if value}
 
 
 class PersonForm(VersionedForm, forms.ModelForm):

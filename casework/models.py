@@ -7,6 +7,7 @@ ViolenceForm reference list).
 
 import datetime
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -32,6 +33,7 @@ from casework.enums import (
     RiskLevel,
     Sex,
 )
+from casework.normalise import phone_key
 from organisation import access
 from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField, KeyedHashField
 
@@ -71,6 +73,19 @@ class PersonQuerySet(models.QuerySet):
 
     def with_list_data(self):
         return self.select_related("post").order_by("search_name", "pk")
+
+    def search(self, *, terms: Sequence[str] = (), birth_date: datetime.date | None = None, phone: str = ""):
+        """Persons whose name holds every term, born on ``birth_date``, with this phone; the arguments come
+        normalised (casework.normalise, as PersonSearchForm.criteria gives them). Only a keyed hash of
+        the phone is stored: the whole number is searched, not a part of it."""
+        persons = self
+        for term in terms:
+            persons = persons.filter(search_name__contains=term)
+        if birth_date:
+            persons = persons.filter(birth_date=birth_date)
+        if phone:
+            persons = persons.filter(search_phone=phone_key(phone))
+        return persons
 
 
 class Person(models.Model):

@@ -180,6 +180,23 @@ def person_find_duplicates(
     return queryset.order_by("search_name", "pk")
 
 
+def referral_person_candidates(*, referral_persons: Iterable[ReferralPerson], posts: Iterable[Post]):
+    """The recorded persons of ``posts`` who may be one of the persons a referral names (as
+    ``person_find_duplicates`` matches them), to offer before recording them again. Unscoped: the
+    caller keeps those the user sees."""
+    candidates = Person.objects.none()
+    for referral_person in referral_persons:
+        for post in posts:
+            candidates |= person_find_duplicates(
+                post=post,
+                last_name=referral_person.last_name,
+                first_name=referral_person.first_name,
+                birth_date=referral_person.birth_date,
+                safe_phone=referral_person.safe_phone,
+            )
+    return candidates
+
+
 @transaction.atomic
 def person_merge(*, kept: Person, merged: Person, by: User) -> Person:
     """Merge ``merged`` into ``kept``: its follow-ups and household memberships move to ``kept`` (with

@@ -42,7 +42,6 @@ from casework.forms import (
     PersonSearchForm,
 )
 from casework.models import FollowUp, Intervention, Orientation, Person
-from casework.normalise import normalise_phone, normalise_text, phone_key
 from casework.timeline import followup_timeline, next_planned
 from organisation import access
 from organisation.access import Action
@@ -101,20 +100,9 @@ def person_list(request):
     _require_casework(request)
     form = PersonSearchForm(request.GET or None)
     persons = Person.objects.visible_to(request.scope).active()
-    searched = False
-    if form.is_valid():
-        data = form.cleaned_data
-        for term in normalise_text(data["name"]).split():
-            persons = persons.filter(search_name__contains=term)
-            searched = True
-        if data["birth_date"]:
-            persons = persons.filter(birth_date=data["birth_date"])
-            searched = True
-        phone = normalise_phone(data["phone"])
-        if phone:
-            # Only a keyed hash of the phone is stored: the whole number is searched, not a part of it.
-            persons = persons.filter(search_phone=phone_key(phone))
-            searched = True
+    criteria = form.criteria() if form.is_valid() else {}
+    persons = persons.search(**criteria)
+    searched = bool(criteria)
     persons = persons.with_list_data().annotate(followup_count=Count("followups", distinct=True))
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "casework/person_list.html", {"form": form, "page": page, "searched": searched})
@@ -307,17 +295,8 @@ def followup_open_from_referral(request, public_id):
         Referral.objects.visible_to(request.scope).select_related("unit", "unit__department"), public_id=public_id
     )
     persons = list(referral.persons.order_by("pk"))
-    candidates = Person.objects.none()
     posts = referral.unit.posts.filter(pk__in=request.scope.post_ids)
-    for referral_person in persons:
-        for post in posts:
-            candidates |= services.person_find_duplicates(
-                post=post,
-                last_name=referral_person.last_name,
-                first_name=referral_person.first_name,
-                birth_date=referral_person.birth_date,
-                safe_phone=referral_person.safe_phone,
-            )
+    candidates = services.referral_person_candidates(referral_persons=persons, posts=posts)
     candidates = Person.objects.visible_to(request.scope).filter(pk__in=candidates.values("pk")).order_by("pk")
     form = OpenFromReferralForm(request.POST or None, referral=referral, scope=request.scope, candidates=candidates)
     linked = FollowUp.objects.content_visible_to(request.scope).filter(referrals=referral).first()
