@@ -35,15 +35,15 @@ from casework.models import (
     ViolenceForm,
 )
 from casework.normalise import name_key, normalise_phone, normalise_text, phone_key
+from iscg.concurrency import EditConflict, save_with_version
 from organisation.models import Post, PostAssignment
-from organisation.services import EditConflict
 from referrals import services as referral_services
 from referrals.enums import PersonRole, Status
 from referrals.models import Problem, Referral, ReferralPerson
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EditConflict", "TransitionError"]
+__all__ = ["TransitionError"]
 
 TransitionError = referral_services.TransitionError
 
@@ -83,32 +83,15 @@ FOLLOWUP_ROLE_OF_REFERRAL_ROLE = {PersonRole.VICTIM: FollowUpRole.VICTIM, Person
 # ---- Optimistic locking -------------------------------------------------------------------------
 
 
-def _field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _save_with_version(instance, *, version: int, values: Mapping, many: Mapping | None = None):
-    """Write ``values`` (and the many-to-many sets of ``many``) only if the row still has ``version``;
-    otherwise raise EditConflict naming the fields whose saved value differs from the user's input."""
-    model = type(instance)
-    many = many or {}
-    before = model.objects.get(pk=instance.pk)  # for the change history (an update() sends no signal)
-    updated = model.objects.filter(pk=instance.pk, version=version).update(
-        **values, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        current = model.objects.get(pk=instance.pk)
-        changed = [_field_label(model, name) for name, value in values.items() if getattr(current, name) != value]
-        changed += [
-            _field_label(model, name)
-            for name, value in many.items()
-            if set(getattr(current, name).values_list("pk", flat=True)) != {item.pk for item in value}
-        ]
-        logger.info("Edit conflict on %s %s", model.__name__, instance.public_id)
-        raise EditConflict(changed)
-    for name, value in many.items():
-        getattr(instance, name).set(value)
-    instance.refresh_from_db()
+    """``iscg.concurrency.save_with_version``, stamping ``updated_at`` and handing the change history its
+    before and after (an update() sends no signal)."""
+    before = type(instance).objects.get(pk=instance.pk)
+    try:
+        save_with_version(instance, version=version, values=values, many=many, also={"updated_at": timezone.now()})
+    except EditConflict:
+        logger.info("Edit conflict on %s %s", type(instance).__name__, instance.public_id)
+        raise
     _record_history(before, instance)
     return instance
 

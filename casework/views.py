@@ -43,6 +43,7 @@ from casework.forms import (
 )
 from casework.models import FollowUp, Intervention, Orientation, Person
 from casework.timeline import followup_timeline, next_planned
+from iscg.concurrency import CONFLICT_STATUS, EditConflict, form_after_conflict
 from organisation import access
 from organisation.access import Action
 from organisation.models import Post
@@ -77,19 +78,6 @@ def _get_followup(request, public_id, *, manage: bool = False) -> FollowUp:
         "person", "post", "post__department", "assigned_to"
     )
     return get_object_or_404(queryset, public_id=public_id)
-
-
-def _conflict_message(conflict: services.EditConflict) -> str:
-    return _(
-        "Someone else saved this record while you were editing it. Fields that differ from the version saved "
-        "meanwhile: %(fields)s. Your input is kept below: check it, then save again to replace their version."
-    ) % {"fields": ", ".join(conflict.changed_fields) or "—"}
-
-
-def _refresh_version(form, instance) -> None:
-    """After a conflict, the form carries the current version: saving again knowingly replaces it."""
-    form.data = form.data.copy()
-    form.data["version"] = type(instance).objects.values_list("version", flat=True).get(pk=instance.pk)
 
 
 # ---- Persons ------------------------------------------------------------------------------------
@@ -189,10 +177,9 @@ def person_update(request, public_id):
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
             services.person_update(person=person, version=form.cleaned_data["version"] or 0, by=request.user, **data)
-        except services.EditConflict as conflict:
-            _refresh_version(form, person)
-            form.add_error(None, _conflict_message(conflict))
-            status = 409
+        except EditConflict as conflict:
+            form_after_conflict(form, person, conflict)
+            status = CONFLICT_STATUS
         else:
             messages.success(request, _("The person is updated."))
             return redirect(person)
@@ -361,10 +348,9 @@ def followup_update(request, public_id):
                 problems=data["problems"],
                 assigned_to=data["assigned_to"],
             )
-        except services.EditConflict as conflict:
-            _refresh_version(form, followup)
-            form.add_error(None, _conflict_message(conflict))
-            status = 409
+        except EditConflict as conflict:
+            form_after_conflict(form, followup, conflict)
+            status = CONFLICT_STATUS
         else:
             messages.success(request, _("The follow-up is updated."))
             return redirect(followup)
@@ -469,10 +455,9 @@ def intervention_update(request, public_id):
             services.intervention_update(
                 intervention=intervention, version=form.cleaned_data["version"] or 0, by=request.user, **data
             )
-        except services.EditConflict as conflict:
-            _refresh_version(form, intervention)
-            form.add_error(None, _conflict_message(conflict))
-            status = 409
+        except EditConflict as conflict:
+            form_after_conflict(form, intervention, conflict)
+            status = CONFLICT_STATUS
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -530,10 +515,9 @@ def orientation_update_status(request, public_id):
                 status=form.cleaned_data["status"],
                 outcome_on=form.cleaned_data["outcome_on"],
             )
-        except services.EditConflict as conflict:
-            _refresh_version(form, orientation)
-            form.add_error(None, _conflict_message(conflict))
-            status = 409
+        except EditConflict as conflict:
+            form_after_conflict(form, orientation, conflict)
+            status = CONFLICT_STATUS
         except (services.TransitionError, ValidationError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -32,11 +31,8 @@ from conventions.models import (
     PostCost,
     SteeringCommittee,
 )
+from iscg.concurrency import claim_version
 from organisation.models import Department, Post
-
-
-class ConcurrentUpdateError(Exception):
-    """The convention changed since the form was displayed: nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +137,7 @@ def convention_update(
         )
         planned_years = {year: fte for year, fte in planned_years.items() if year in convention.years}
     _check_planned_years(convention, planned_years)
-    _bump_version(convention, expected_version)
+    claim_version(convention, version=expected_version, values=_values(data))
     convention.save()
     _set_parties(convention, parties)
     _set_posts(convention, posts)
@@ -269,13 +265,6 @@ def _is_ancestor(convention: Convention, candidate: Convention) -> bool:
     return False
 
 
-def _bump_version(convention: Convention, expected_version: int) -> None:
-    updated = Convention.objects.filter(pk=convention.pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        raise ConcurrentUpdateError
-    convention.version = expected_version + 1
-
-
 def _set_parties(convention: Convention, parties: Sequence[PartyData]) -> None:
     for party in parties:
         if party.funder is not None and party.funder.department_id != convention.department_id:
@@ -398,7 +387,7 @@ def funding_rules_set_for_year(
     post_ids = set(convention.convention_posts.values_list("pk", flat=True))
     if costs is not None and not set(costs) <= post_ids:
         raise ValidationError(_("A cost concerns a post this convention does not cover."))
-    _bump_version(convention, expected_version)
+    claim_version(convention, version=expected_version)
     for convention_post_id, cost in (costs or {}).items():
         PostCost.objects.update_or_create(convention_post_id=convention_post_id, year=year, defaults=_values(cost))
     FundingRule.objects.filter(convention=convention, year=year).delete()
@@ -464,7 +453,7 @@ def funding_rules_copy_year(*, convention: Convention, from_year: int, to_year: 
     source = list(FundingRule.objects.filter(convention=convention, year=from_year).order_by("rank", "pk"))
     if not source:
         raise ValidationError(_("The year %(year)s has no funding rule to copy.") % {"year": from_year})
-    _bump_version(convention, expected_version)
+    claim_version(convention, version=expected_version)
     FundingRule.objects.bulk_create(
         FundingRule(
             convention=convention,

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from conventions import cofinancing, services, summaries
 from conventions.enums import ConventionKind
@@ -41,17 +40,13 @@ from conventions.models import (
     PostCost,
     SteeringCommittee,
 )
+from iscg.concurrency import CONFLICT_STATUS, EditConflict, conflict_message, form_after_conflict
 from organisation import access
 from organisation.access import Action
 from organisation.models import Department, Post
 
 PAGE_SIZE = 25
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-CONCURRENT_UPDATE = gettext_lazy(
-    "Someone else changed this convention while you were editing it. Nothing was saved and your entries are "
-    "still below: check the convention in another tab, then save again to replace their changes with yours."
-)
 
 
 def _require_view(request):
@@ -76,15 +71,6 @@ def _convention(request, public_id, *, manage=False) -> Convention:
 
 def _department_funders(request, department_id):
     return Funder.objects.visible_to(request.scope).filter(department_id=department_id).order_by("name", "pk")
-
-
-def _with_version(data, version):
-    """A copy of the posted data carrying the current version (after a concurrent update)."""
-    data = data.copy()
-    for key in list(data):
-        if key == "version" or key.endswith("-version"):
-            data[key] = str(version)
-    return data
 
 
 # ---- List, detail -------------------------------------------------------------------------------
@@ -239,17 +225,17 @@ def convention_update(request, public_id):
     convention = _convention(request, public_id, manage=True)
     data = request.POST if request.method == "POST" else None
     form, parties, post_shares, planned = _convention_forms(request, instance=convention, data=data)
+    status = 200
     if data is not None and all([form.is_valid(), parties.is_valid(), post_shares.is_valid(), planned.is_valid()]):
         try:
             saved = _save_convention(request, form, parties, post_shares, planned, instance=convention)
-        except services.ConcurrentUpdateError:
+        except EditConflict as conflict:
             current = Convention.objects.visible_to(request.scope).get(pk=convention.pk)
-            messages.error(request, CONCURRENT_UPDATE)
-            form, parties, post_shares, planned = _convention_forms(
-                request, instance=current, data=_with_version(request.POST, current.version)
-            )
+            form, parties, post_shares, planned = _convention_forms(request, instance=current, data=request.POST)
             for bound in (form, parties, post_shares, planned):
                 bound.is_valid()
+            form_after_conflict(form, current, conflict)
+            status = CONFLICT_STATUS
             saved = None
         if saved is not None:
             messages.success(request, _("The convention has been saved."))
@@ -261,7 +247,7 @@ def convention_update(request, public_id):
         "planned": planned,
         "convention": convention,
     }
-    return render(request, "conventions/convention_form.html", context)
+    return render(request, "conventions/convention_form.html", context, status=status)
 
 
 # ---- Funding year -------------------------------------------------------------------------------
@@ -325,6 +311,7 @@ def funding_year(request, public_id, year):
         {rule.funder_id: rule.funder.name for rule in rules},
     )
     preview = False
+    status = 200
     if data is not None and all([version_form.is_valid(), cost_forms.is_valid(), rule_forms.is_valid()]):
         cost_data = {
             row["convention_post"]: services.CostData(
@@ -356,12 +343,12 @@ def funding_year(request, public_id, year):
                     costs=cost_data,
                     rules=rule_data,
                 )
-            except services.ConcurrentUpdateError:
-                current = Convention.objects.visible_to(request.scope).get(pk=convention.pk)
-                messages.error(request, CONCURRENT_UPDATE)
-                version_form, cost_forms, rule_forms = bind(_with_version(request.POST, current.version))
+            except EditConflict as conflict:
+                version_form, cost_forms, rule_forms = bind(request.POST)
                 for bound in (version_form, cost_forms, rule_forms):
                     bound.is_valid()
+                form_after_conflict(version_form, convention, conflict)
+                status = CONFLICT_STATUS
             except ValidationError as error:
                 version_form.add_error(None, error)
             else:
@@ -383,7 +370,7 @@ def funding_year(request, public_id, year):
         ),
         "has_rules": bool(rules),
     }
-    return render(request, "conventions/funding_year_form.html", context)
+    return render(request, "conventions/funding_year_form.html", context, status=status)
 
 
 def _label_cost_forms(cost_forms, convention_posts):
@@ -412,8 +399,8 @@ def funding_year_copy(request, public_id, year):
         count = services.funding_rules_copy_year(
             convention=convention, from_year=year, to_year=to_year, expected_version=form.cleaned_data["version"]
         )
-    except services.ConcurrentUpdateError:
-        messages.error(request, CONCURRENT_UPDATE)
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
         return redirect("conventions:funding_year", public_id=convention.public_id, year=year)
     except ValidationError as error:
         for message in error.messages:
