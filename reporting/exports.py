@@ -23,8 +23,8 @@ from openpyxl.utils import get_column_letter
 from conventions.summaries import ConventionSummary, DepartmentSummary
 from conventions.templatetags.money import percent
 from iscg.formatting import euros
+from iscg.pdf import render_pdf
 from reporting.bilan import GROUPS, Bilan, Indicator, ScopeKind, Unit, Value
-from reporting.pdf import render_pdf
 from reporting.summary import format_date, format_value, masking_notice, period_label, summary_sentences
 
 BOM = "\ufeff"
