@@ -216,7 +216,7 @@ def _anonymise_referrals(ids, report: RetentionReport) -> None:
 def _age_classes(ids) -> dict[int, str]:
     """The age class at the first held intervention (else at the first follow-up), from the birth date."""
     first_held = (
-        Intervention.objects.filter(followup__person=OuterRef("pk"), status=InterventionStatus.DONE)
+        Intervention.objects.filter(followup__person=OuterRef("pk"), status=InterventionStatus.HELD)
         .order_by("starts_at")
         .values("starts_at")[:1]
     )

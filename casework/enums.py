@@ -115,7 +115,7 @@ class Place(models.TextChoices):
 
 class InterventionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    DONE = "done", _("Held")
+    HELD = "done", _("Held")
     NO_SHOW = "no_show", _("Not honoured")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -284,7 +284,7 @@ class InterventionForm(VersionedForm, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         starts_at, status = cleaned.get("starts_at"), cleaned.get("status")
-        if starts_at and status == InterventionStatus.DONE and starts_at > timezone.now():
+        if starts_at and status == InterventionStatus.HELD and starts_at > timezone.now():
             self.add_error("status", _("An intervention in the future can only be planned."))
         return cleaned
 

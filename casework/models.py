@@ -236,7 +236,7 @@ class FollowUpQuerySet(models.QuerySet):
 
     def with_list_data(self):
         """The ISCG's list: person, post, assigned ISCG, last held and next planned intervention."""
-        held = Intervention.objects.filter(followup=models.OuterRef("pk"), status=InterventionStatus.DONE)
+        held = Intervention.objects.filter(followup=models.OuterRef("pk"), status=InterventionStatus.HELD)
         planned = Intervention.objects.filter(
             followup=models.OuterRef("pk"), status=InterventionStatus.PLANNED, starts_at__gte=timezone.now()
         )
@@ -381,7 +381,7 @@ class InterventionQuerySet(models.QuerySet):
         return self.filter(status=InterventionStatus.PLANNED)
 
     def held(self):
-        return self.filter(status=InterventionStatus.DONE)
+        return self.filter(status=InterventionStatus.HELD)
 
     def with_agenda_data(self):
         return self.select_related("followup", "followup__person", "followup__post").order_by("starts_at", "pk")
@@ -401,7 +401,7 @@ class Intervention(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=InterventionKind, default=InterventionKind.INTERVIEW)
     place = models.CharField(_("place"), max_length=20, choices=Place, default=Place.POLICE_STATION)
-    status = models.CharField(_("status"), max_length=10, choices=InterventionStatus, default=InterventionStatus.DONE)
+    status = models.CharField(_("status"), max_length=10, choices=InterventionStatus, default=InterventionStatus.HELD)
     summary = EncryptedTextField(
         _("shared summary"), blank=True, help_text=_("Read by every social worker of the post.")
     )
@@ -428,7 +428,7 @@ class Intervention(models.Model):
             # this index (with the follow-up, to reach the person) instead of reading the whole table.
             models.Index(
                 fields=["starts_at", "followup"],
-                condition=models.Q(status=InterventionStatus.DONE),
+                condition=models.Q(status=InterventionStatus.HELD),
                 name="intervention_held_idx",
             ),
         ]

@@ -467,7 +467,7 @@ def followup_add_member(*, followup: FollowUp, person: Person, by: User) -> Foll
 
 def _check_intervention(values: Mapping) -> None:
     if (
-        values.get("status") == InterventionStatus.DONE
+        values.get("status") == InterventionStatus.HELD
         and values.get("starts_at")
         and values["starts_at"] > (timezone.now() + datetime.timedelta(minutes=5))
     ):

@@ -323,7 +323,7 @@ def check(read: ReadResult, *, post: Post, today: datetime.date | None = None, p
                         new_followup_person[external_id] = values["person"].external_id
                     elif (
                         record_type == RecordType.INTERVENTION
-                        and values["status"] == InterventionStatus.DONE
+                        and values["status"] == InterventionStatus.HELD
                         and values["followup"].external_id in new_followup_person
                     ):
                         person = new_followup_person[values["followup"].external_id]
@@ -474,7 +474,7 @@ def _check_intervention(row: _RowChecker, *, resolve, **_kwargs) -> dict:
     followup = _reference(row, "followup", RecordType.FOLLOWUP, resolve)
     starts_at = row.moment("date", "time")
     status = row.choice("status", "intervention_status")
-    if status == InterventionStatus.DONE and starts_at and starts_at > timezone.now() + datetime.timedelta(minutes=5):
+    if status == InterventionStatus.HELD and starts_at and starts_at > timezone.now() + datetime.timedelta(minutes=5):
         row.error("date", _("A held intervention cannot be dated in the future."))
     return {
         "followup": followup,

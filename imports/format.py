@@ -284,7 +284,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "intervention_status": {
         InterventionStatus.PLANNED: ("planifie", "prevu", "a venir"),
-        InterventionStatus.DONE: ("realise", "fait", "honore"),
+        InterventionStatus.HELD: ("realise", "fait", "honore"),
         InterventionStatus.NO_SHOW: ("non honore", "absent", "lapin"),
         InterventionStatus.CANCELLED: ("annule",),
     },

@@ -22,7 +22,7 @@ DAYS_PER_MONTH = 30.44  # as F2 (reporting.indicators)
 MAX_DETAILS = 3  # secondary figures of an indicator quoted in its sentence
 
 # Cell keys of the indicators the summary reads (casework.enums values).
-HELD_KEY = "done"  # C2: interventions held (InterventionStatus.DONE)
+HELD_KEY = "done"  # C2: interventions held (InterventionStatus.HELD)
 UNKNOWN_TO_SOCIAL_SERVICES_KEY = "no"  # B7: KnownToSocialServices.NO
 
 

@@ -288,7 +288,7 @@ PLACE = Draw(
         (Place.REMOTE, 20),
     ]
 )
-HELD = Draw([(InterventionStatus.DONE, 83), (InterventionStatus.NO_SHOW, 11), (InterventionStatus.CANCELLED, 6)])
+HELD = Draw([(InterventionStatus.HELD, 83), (InterventionStatus.NO_SHOW, 11), (InterventionStatus.CANCELLED, 6)])
 FOLLOWUP_CLOSING = Draw(
     [
         (ClosingReason.HANDED_OVER, 40),
@@ -696,7 +696,7 @@ class PostActivity:
         first_held = None
         for day, status in zip(days, statuses, strict=True):
             starts_at = at(day, rng.randint(8, 17), rng.randrange(0, 60, 15))
-            if status == InterventionStatus.DONE and first_held is None:
+            if status == InterventionStatus.HELD and first_held is None:
                 first_held = day
             w.add(
                 Intervention,

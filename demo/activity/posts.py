@@ -168,7 +168,7 @@ class PostPlanner:
             )
             self._link(case, referral)
             if referral.grids and rng.random() < 0.15:
-                held = [i for i in case.interventions if i.status == InterventionStatus.DONE]
+                held = [i for i in case.interventions if i.status == InterventionStatus.HELD]
                 if held:  # the ISCG fills the grid again at the first interview
                     referral.grids.append(self._grid(self.iscg, held[0].starts_at, danger=referral.grids[0].is_danger))
 
@@ -201,7 +201,7 @@ class PostPlanner:
         day = add_workdays(timezone.localdate(referral.taken_up_at), rng.randint(0, 2))
         kind = InterventionKind.PHONE_CALL if rng.random() < 0.5 else InterventionKind.INTERVIEW
         if day < self.today:
-            case.interventions.append(self.followups.intervention(day, kind, InterventionStatus.DONE))
+            case.interventions.append(self.followups.intervention(day, kind, InterventionStatus.HELD))
         elif case.closed_on is None and not case.has_planned:
             case.interventions.append(self.followups.intervention(day, kind, InterventionStatus.PLANNED))
 

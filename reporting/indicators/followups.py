@@ -43,7 +43,7 @@ def followup_indicators(filters: Filters, bounds: Bounds) -> list[Indicator]:
     # The first held intervention of each closed follow-up: one grouped inner join, the condition in
     # WHERE (an aggregate's FILTER would read every intervention of every closed follow-up).
     durations = (
-        closed.filter(interventions__status=InterventionStatus.DONE)
+        closed.filter(interventions__status=InterventionStatus.HELD)
         .annotate(first_held_on=TruncDate(Min("interventions__starts_at")))
         .annotate(duration=ExpressionWrapper(F("closed_on") - F("first_held_on"), output_field=DurationField()))
     )

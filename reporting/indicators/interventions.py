@@ -22,7 +22,7 @@ def intervention_indicators(filters: Filters, bounds: Bounds, facts: "Future[Per
     # One scan for C1, C2 and C3: the recorded interventions of the period by status, kind and place.
     in_period = Intervention.objects.filter(filters.followup("followup__"), bounds.at("starts_at"))
     recorded_by = crossed_counts(in_period.exclude(status=InterventionStatus.PLANNED), "status", "kind", "place")
-    by_kind_and_place = {keys[1:]: n for keys, n in recorded_by.items() if keys[0] == InterventionStatus.DONE}
+    by_kind_and_place = {keys[1:]: n for keys, n in recorded_by.items() if keys[0] == InterventionStatus.HELD}
     held_count = sum(by_kind_and_place.values())
     intervention_word = _("held interventions")
     denominator = denominator_of(held_count, intervention_word)
@@ -40,7 +40,7 @@ def intervention_indicators(filters: Filters, bounds: Bounds, facts: "Future[Per
         "C2",
         _("Appointments held and not honoured"),
         FigureUnit.INTERVENTIONS,
-        statuses.get(InterventionStatus.DONE, 0),
+        statuses.get(InterventionStatus.HELD, 0),
         breakdown_cells(
             statuses,
             [(value, label) for value, label in InterventionStatus.choices if value != InterventionStatus.PLANNED],

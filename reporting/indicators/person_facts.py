@@ -121,7 +121,7 @@ class PersonFacts:
         held = held_interventions(filters, bounds)
         person = OuterRef("followup__person")
         held_before = Intervention.objects.filter(
-            followup__person=person, status=InterventionStatus.DONE, starts_at__lt=bounds.start_at
+            followup__person=person, status=InterventionStatus.HELD, starts_at__lt=bounds.start_at
         )
         # 1 when a grid says danger, 0 when the grids say none, nothing without a grid: one lookup per
         # person (two EXISTS would make PostgreSQL hash every danger grid of the country, even for a

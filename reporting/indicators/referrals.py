@@ -98,7 +98,7 @@ def referral_indicators(filters: Filters, bounds: Bounds) -> list[Indicator]:
         received.filter(  # one filter() call: the three conditions are on the same intervention
             Q(followups__interventions__starts_at__gte=F("referred_at")),
             Q(followups__interventions__starts_at__gte=bounds.start_at),
-            followups__interventions__status=InterventionStatus.DONE,
+            followups__interventions__status=InterventionStatus.HELD,
         )
         .annotate(first_held_at=Min("followups__interventions__starts_at"))
         .annotate(delay=ExpressionWrapper(F("first_held_at") - F("referred_at"), output_field=DurationField()))

@@ -125,7 +125,7 @@ class Filters:
 def held_interventions(filters: "Filters", bounds: "Bounds") -> QuerySet:
     """The held interventions of the scope and period: what every person count starts from."""
     return Intervention.objects.filter(
-        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.DONE
+        filters.followup("followup__"), bounds.at("starts_at"), status=InterventionStatus.HELD
     )
 
 

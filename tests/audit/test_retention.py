@@ -43,10 +43,10 @@ def _data_set():
             **(CLOSED if index % 2 else {}),
         )  # fmt: skip
         for when, status, place in [
-            (_at(2022, 2 + index, 3 + index), InterventionStatus.DONE, Place.POLICE_STATION),
-            (_at(2022, 12, 31, 23), InterventionStatus.DONE, Place.HOME),
+            (_at(2022, 2 + index, 3 + index), InterventionStatus.HELD, Place.POLICE_STATION),
+            (_at(2022, 12, 31, 23), InterventionStatus.HELD, Place.HOME),
             (_at(2023, 1, 1, 1), InterventionStatus.NO_SHOW, Place.REMOTE),
-            (_at(2023, 6, 15), InterventionStatus.DONE, Place.TOWN_HALL),
+            (_at(2023, 6, 15), InterventionStatus.HELD, Place.TOWN_HALL),
         ]:
             InterventionFactory(
                 followup=followup, starts_at=when, status=status, place=place, summary=CANARY, private_note=CANARY

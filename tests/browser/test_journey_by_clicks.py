@@ -158,7 +158,7 @@ def test_the_central_journey_by_clicks_only(demo, page, browser, live_server, ax
     _label(iscg, "id_status_1")  # held
     click_and_wait(iscg, iscg.locator("main form button[type=submit]"))
     appointment.refresh_from_db()
-    assert appointment.status == InterventionStatus.DONE
+    assert appointment.status == InterventionStatus.HELD
     check("iscg-after-appointment-held")
 
     # Close the follow-up.

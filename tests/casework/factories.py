@@ -80,7 +80,7 @@ class InterventionFactory(DjangoModelFactory):
     duration_minutes = 45
     kind = InterventionKind.INTERVIEW
     place = Place.POLICE_STATION
-    status = InterventionStatus.DONE
+    status = InterventionStatus.HELD
     summary = "Premier entretien : la personne expose la situation."
     private_note = ""
 

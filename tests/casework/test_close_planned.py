@@ -77,6 +77,6 @@ def test_a_past_appointment_still_planned_is_flagged_in_the_agenda_until_updated
     response = client.get(reverse("casework:agenda"))
     assert list(response.context["overdue"]) == [past]
     assert past not in response.context["upcoming"]
-    past.status = InterventionStatus.DONE
+    past.status = InterventionStatus.HELD
     past.save()
     assert list(client.get(reverse("casework:agenda")).context["overdue"]) == []

@@ -164,7 +164,7 @@ def test_an_intervention_in_the_future_can_only_be_planned(post_with_iscg):
     followup = FollowUpFactory(post=post)
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError):
-        services.intervention_record(followup=followup, by=iscg, starts_at=tomorrow, status=InterventionStatus.DONE)
+        services.intervention_record(followup=followup, by=iscg, starts_at=tomorrow, status=InterventionStatus.HELD)
     planned = services.intervention_record(
         followup=followup, by=iscg, starts_at=tomorrow, status=InterventionStatus.PLANNED
     )

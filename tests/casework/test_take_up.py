@@ -161,7 +161,7 @@ def test_a_referral_taken_up_this_way_counts_in_the_bilans_delay(world, client_f
             "duration_minutes": 45,
             "kind": InterventionKind.INTERVIEW,
             "place": Place.POLICE_STATION,
-            "status": InterventionStatus.DONE,
+            "status": InterventionStatus.HELD,
             "summary": "Premier entretien",
         },
     )

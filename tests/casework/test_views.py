@@ -166,7 +166,7 @@ def test_an_intervention_is_recorded_in_under_a_minute_with_sensible_defaults(wo
     form = client.get(url).context["form"]
     assert form["kind"].value() == InterventionKind.INTERVIEW
     assert form["place"].value() == Place.POLICE_STATION
-    assert form["status"].value() == InterventionStatus.DONE
+    assert form["status"].value() == InterventionStatus.HELD
     assert form["duration_minutes"].value() == 30
     response = client.post(
         url,
@@ -175,7 +175,7 @@ def test_an_intervention_is_recorded_in_under_a_minute_with_sensible_defaults(wo
             "duration_minutes": 30,
             "kind": InterventionKind.INTERVIEW,
             "place": Place.POLICE_STATION,
-            "status": InterventionStatus.DONE,
+            "status": InterventionStatus.HELD,
             "summary": "Premier entretien",
         },
     )

@@ -38,7 +38,7 @@ def held(period, **scope):
 
 def persons_met(period, **scope):
     return Person.objects.filter(
-        followups__interventions__status=InterventionStatus.DONE,
+        followups__interventions__status=InterventionStatus.HELD,
         followups__interventions__starts_at__date__range=period,
         **{f"followups__{key}": value for key, value in scope.items()},
     ).distinct()

@@ -93,7 +93,7 @@ def build_history(side) -> SimpleNamespace:
         closing_reason=ClosingReason.HANDED_OVER,
     )
     f4 = FollowUpFactory(post=post, person=p4, created_by=iscg, opened_on=datetime.date(2025, 6, 1))
-    held = InterventionStatus.DONE
+    held = InterventionStatus.HELD
     for followup, starts_at, kind, place, status in (
         (f1, at("2024-11-05", "10:00"), InterventionKind.INTERVIEW, Place.POLICE_STATION, held),
         (f1, at("2025-01-20", "14:30"), InterventionKind.PHONE_CALL, Place.REMOTE, InterventionStatus.NO_SHOW),

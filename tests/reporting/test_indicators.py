@@ -109,7 +109,7 @@ def data(db):
     f4 = followup(p, anonymous=True, sex=Sex.UNKNOWN)
     f5 = followup(r)
 
-    def held(fu, day, place=Place.POLICE_STATION, kind=InterventionKind.INTERVIEW, status=InterventionStatus.DONE):
+    def held(fu, day, place=Place.POLICE_STATION, kind=InterventionKind.INTERVIEW, status=InterventionStatus.HELD):
         return InterventionFactory(followup=fu, author=iscg, starts_at=at(day), place=place, kind=kind, status=status)
 
     held(f1, "2024-12-20")
@@ -278,7 +278,7 @@ def test_interventions_exclude_no_shows_from_held(data):
     assert c["C1"].total == 5
     assert values(c["C1"])[InterventionKind.INTERVIEW] == 4 and values(c["C1"])[InterventionKind.PHONE_CALL] == 1
     assert values(c["C2"]) == {
-        InterventionStatus.DONE: 5,
+        InterventionStatus.HELD: 5,
         InterventionStatus.NO_SHOW: 2,
         InterventionStatus.CANCELLED: 0,
     }
@@ -484,7 +484,7 @@ def test_age_and_role_are_read_at_the_first_held_intervention_in_local_time(db):
         )
 
     def held(followup, moment):
-        InterventionFactory(followup=followup, author=iscg, starts_at=moment, status=InterventionStatus.DONE)
+        InterventionFactory(followup=followup, author=iscg, starts_at=moment, status=InterventionStatus.HELD)
 
     eighteen_today = person_followup(FollowUpRole.VICTIM, birth_date=datetime.date(2007, 3, 10))
     held(eighteen_today, at("2025-03-10", 9))

@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 times.append(result.seconds)
                 queries, captured = result.queries, result.captured
             floor_times, floor = [], None
-            params = {"status": InterventionStatus.DONE, "start": bounds.start_at, "end": bounds.end_at, "key": key}
+            params = {"status": InterventionStatus.HELD, "start": bounds.start_at, "end": bounds.end_at, "key": key}
             for _ in range(runs):
                 started = time.perf_counter()
                 with connection.cursor() as cursor:
