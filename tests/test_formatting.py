@@ -6,7 +6,7 @@ from django.utils import translation
 from conventions.templatetags import money
 from iscg.formatting import euros
 from reporting import exports, summary
-from reporting.bilan import Unit
+from reporting.bilan import FigureUnit
 from reporting.indicators import cofinancing
 
 
@@ -53,4 +53,4 @@ def test_the_template_filter_the_summary_exports_and_indicators_all_use_the_same
         assert Template("{% load money %}{{ amount|euros }}").render(Context({"amount": 1_234_567})) == (
             "12\xa0345,67\xa0€"
         )
-        assert summary.format_value(1_234_567, Unit.CENTS) == "12\xa0345,67\xa0€"
+        assert summary.format_value(1_234_567, FigureUnit.CENTS) == "12\xa0345,67\xa0€"

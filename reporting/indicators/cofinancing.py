@@ -26,8 +26,7 @@ from conventions.cofinancing import days_covered
 from conventions.enums import PaymentKind
 from conventions.models import Funder, FundingRule, Payment, PostCost
 from iscg.formatting import euros
-from reporting.bilan import Cell, Indicator, Period
-from reporting.bilan import Unit as FigureUnit
+from reporting.bilan import Cell, FigureUnit, Indicator, Period
 from reporting.indicators.cells import percent
 from reporting.indicators.person_facts import PersonFacts
 from reporting.indicators.scope import Bounds, Filters, scoped_conventions

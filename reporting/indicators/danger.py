@@ -2,8 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from reporting.bilan import Cell, Indicator
-from reporting.bilan import Unit as FigureUnit
+from reporting.bilan import Cell, FigureUnit, Indicator
 from reporting.indicators.cells import denominator_of, percent
 from reporting.indicators.person_facts import PersonFacts
 

@@ -18,8 +18,7 @@ from casework.enums import (
     InterventionStatus,
 )
 from casework.models import FollowUp
-from reporting.bilan import Indicator
-from reporting.bilan import Unit as FigureUnit
+from reporting.bilan import FigureUnit, Indicator
 from reporting.indicators.cells import breakdown_cells, denominator_of, in_days
 from reporting.indicators.queries import grouped_counts, with_median
 from reporting.indicators.scope import Bounds, Filters

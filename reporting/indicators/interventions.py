@@ -10,8 +10,7 @@ from casework.enums import (
     Place,
 )
 from casework.models import Intervention
-from reporting.bilan import Indicator
-from reporting.bilan import Unit as FigureUnit
+from reporting.bilan import FigureUnit, Indicator
 from reporting.indicators.cells import breakdown_cells, denominator_of
 from reporting.indicators.person_facts import PersonFacts
 from reporting.indicators.queries import crossed_counts, margin_counts

@@ -18,8 +18,7 @@ from casework.enums import (
 )
 from casework.models import Orientation
 from organisation.models import PartnerType
-from reporting.bilan import Indicator
-from reporting.bilan import Unit as FigureUnit
+from reporting.bilan import FigureUnit, Indicator
 from reporting.indicators.cells import breakdown_cells, denominator_of
 from reporting.indicators.person_facts import PersonFacts
 from reporting.indicators.queries import UNKNOWN, grouped_counts

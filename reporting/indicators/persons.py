@@ -18,8 +18,7 @@ from casework.enums import (
 )
 from casework.models import FollowUp
 from referrals.models import Problem
-from reporting.bilan import Cell, Indicator
-from reporting.bilan import Unit as FigureUnit
+from reporting.bilan import Cell, FigureUnit, Indicator
 from reporting.indicators.cells import breakdown_cells, denominator_of, percent
 from reporting.indicators.person_facts import PersonFacts
 from reporting.indicators.queries import UNKNOWN

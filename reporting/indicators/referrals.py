@@ -16,8 +16,7 @@ from casework.enums import (
 from referrals.enums import ClosingReason as ReferralClosingReason
 from referrals.enums import Source, Status
 from referrals.models import Referral
-from reporting.bilan import Cell, Indicator
-from reporting.bilan import Unit as FigureUnit
+from reporting.bilan import Cell, FigureUnit, Indicator
 from reporting.indicators.cells import breakdown_cells, denominator_of, in_days, percent
 from reporting.indicators.queries import with_median
 from reporting.indicators.scope import Bounds, Filters

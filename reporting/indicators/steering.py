@@ -3,8 +3,7 @@
 from django.utils.translation import gettext as _
 
 from conventions.models import SteeringCommittee
-from reporting.bilan import Indicator
-from reporting.bilan import Unit as FigureUnit
+from reporting.bilan import FigureUnit, Indicator
 from reporting.indicators.scope import Bounds, Filters, scoped_conventions
 
 
