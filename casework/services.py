@@ -38,7 +38,7 @@ from casework.normalise import name_key, normalise_phone, normalise_text, phone_
 from iscg.concurrency import EditConflict, save_with_version
 from organisation.models import Post, PostAssignment
 from referrals import services as referral_services
-from referrals.enums import PersonRole, Status
+from referrals.enums import PersonRole, ReferralStatus
 from referrals.models import Problem, Referral, ReferralPerson
 
 logger = logging.getLogger(__name__)
@@ -274,9 +274,9 @@ def followup_link_referral(*, followup: FollowUp, referral: Referral, by: User) 
     """Attach a referral to a follow-up, taking it up in the referral workflow when still open."""
     if FollowUpReferral.objects.filter(referral=referral).exists():
         raise TransitionError(_("Referral %(number)s is already linked to a follow-up.") % {"number": referral.number})
-    if referral.status == Status.SUBMITTED:
+    if referral.status == ReferralStatus.SUBMITTED:
         referral_services.referral_mark_received(referral=referral, by=by)
-    if referral.status != Status.TAKEN_UP:  # already taken up from the referral page: only link it
+    if referral.status != ReferralStatus.TAKEN_UP:  # already taken up from the referral page: only link it
         referral_services.referral_take_up(referral=referral, by=by)
     FollowUpReferral.objects.create(followup=followup, referral=referral, linked_by=by)
     followup.problems.add(*referral.problems.all())

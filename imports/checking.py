@@ -31,7 +31,7 @@ from imports.format import CREATION_ORDER, DEFAULT_RECIPIENTS, LIST_SEPARATORS, 
 from imports.models import ImportedRecord
 from imports.reading import ErrorList, ReadResult, RowError, Value
 from organisation.models import Partner, PartnerType, Post, Unit
-from referrals.enums import PersonRole, Status, Urgency
+from referrals.enums import PersonRole, ReferralStatus, Urgency
 from referrals.models import Problem
 
 MAX_EXTERNAL_ID = 100
@@ -436,14 +436,14 @@ def _check_referral(row: _RowChecker, *, lookups, resolve, **_kwargs) -> dict:
     elif referred_at and status_at < referred_at:
         row.error("status_date", _("The status cannot be dated before the referral."))
     reason = row.choice("closing_reason", "referral_closing_reason", default="")
-    if status == Status.CLOSED and not reason:
+    if status == ReferralStatus.CLOSED and not reason:
         row.error("closing_reason", _("A referral closed without follow-up needs a closing reason."))
-    if reason and status not in (Status.CLOSED, None):
+    if reason and status not in (ReferralStatus.CLOSED, None):
         row.error("closing_reason", _("A closing reason is only for a referral closed without follow-up."))
     followup = None
     if row.text("followup"):
         followup = _reference(row, "followup", RecordType.FOLLOWUP, resolve)
-        if status not in (Status.TAKEN_UP, None):
+        if status not in (ReferralStatus.TAKEN_UP, None):
             row.error("status", _("A referral linked to a follow-up has status “taken up”."))
     persons = []
     for token in _split(row.text("persons")):
@@ -464,7 +464,7 @@ def _check_referral(row: _RowChecker, *, lookups, resolve, **_kwargs) -> dict:
         "urgency": urgency,
         "status": status,
         "status_at": status_at,
-        "closing_reason": reason if status == Status.CLOSED else "",
+        "closing_reason": reason if status == ReferralStatus.CLOSED else "",
         "followup": followup,
         "persons": persons,
     }

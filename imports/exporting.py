@@ -29,7 +29,7 @@ from imports.enums import RecordType
 from imports.format import SHEETS, SHEETS_BY_TYPE, french_label
 from organisation.models import Post
 from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import PersonRole, Source, Status, Urgency
+from referrals.enums import PersonRole, ReferralStatus, Source, Urgency
 from referrals.models import Referral
 
 Table = tuple[list[str], list[list[str]]]
@@ -96,10 +96,10 @@ def post_tables(post: Post) -> dict[str, Table]:
     for referral in referrals:
         day, clock = _clock(referral.referred_at)
         status_at = {
-            Status.RECEIVED: referral.received_at,
-            Status.TAKEN_UP: referral.taken_up_at,
-            Status.CLOSED: referral.closed_at,
-            Status.WITHDRAWN: referral.withdrawn_at,
+            ReferralStatus.RECEIVED: referral.received_at,
+            ReferralStatus.TAKEN_UP: referral.taken_up_at,
+            ReferralStatus.CLOSED: referral.closed_at,
+            ReferralStatus.WITHDRAWN: referral.withdrawn_at,
         }.get(referral.status)
         status_day, status_clock = _clock(status_at) if status_at else ("", "")
         followup_id, person_id, role = linked.get(referral.pk, (None, None, None))
@@ -115,7 +115,7 @@ def post_tables(post: Post) -> dict[str, Table]:
                 referral.unit.name,
                 french_label(Source, referral.source),
                 french_label(Urgency, referral.urgency),
-                french_label(Status, referral.status),
+                french_label(ReferralStatus, referral.status),
                 status_day,
                 status_clock,
                 french_label(ReferralClosingReason, referral.closing_reason) if referral.closing_reason else "",

@@ -26,7 +26,7 @@ from casework.enums import (
 from casework.normalise import normalise_text
 from imports.enums import RecordType
 from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import PersonRole, Source, Status, Urgency
+from referrals.enums import PersonRole, ReferralStatus, Source, Urgency
 
 
 @dataclass(frozen=True)
@@ -233,11 +233,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         Urgency.NORMAL: ("normale", "normal"),
     },
     "referral_status": {
-        Status.SUBMITTED: ("transmise", "deposee", "envoyee"),
-        Status.RECEIVED: ("recue",),
-        Status.TAKEN_UP: ("prise en charge", "pec"),
-        Status.CLOSED: ("cloturee", "cloturee sans suivi", "close", "classee"),
-        Status.WITHDRAWN: ("retiree",),
+        ReferralStatus.SUBMITTED: ("transmise", "deposee", "envoyee"),
+        ReferralStatus.RECEIVED: ("recue",),
+        ReferralStatus.TAKEN_UP: ("prise en charge", "pec"),
+        ReferralStatus.CLOSED: ("cloturee", "cloturee sans suivi", "close", "classee"),
+        ReferralStatus.WITHDRAWN: ("retiree",),
     },
     "referral_closing_reason": {
         ReferralClosingReason.UNREACHABLE: ("injoignable", "personne injoignable"),
@@ -308,7 +308,7 @@ ENUMS = {
     "age_class": AgeClass,
     "source": Source,
     "urgency": Urgency,
-    "referral_status": Status,
+    "referral_status": ReferralStatus,
     "referral_closing_reason": ReferralClosingReason,
     "person_role": PersonRole,
     "followup_role": FollowUpRole,

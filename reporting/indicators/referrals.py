@@ -14,7 +14,7 @@ from casework.enums import (
     InterventionStatus,
 )
 from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import Source, Status
+from referrals.enums import ReferralStatus, Source
 from referrals.models import Referral
 from reporting.bilan import Cell, FigureUnit, Indicator
 from reporting.indicators.cells import breakdown_cells, denominator_of, in_days, percent
@@ -24,8 +24,8 @@ from reporting.indicators.scope import Bounds, Filters
 
 def referral_indicators(filters: Filters, bounds: Bounds) -> list[Indicator]:
     end_at = bounds.end_at
-    received_q = Q(referred_at__gte=bounds.start_at, referred_at__lt=end_at) & ~Q(status=Status.WITHDRAWN)
-    closed_q = Q(closed_at__gte=bounds.start_at, closed_at__lt=end_at, status=Status.CLOSED)
+    received_q = Q(referred_at__gte=bounds.start_at, referred_at__lt=end_at) & ~Q(status=ReferralStatus.WITHDRAWN)
+    closed_q = Q(closed_at__gte=bounds.start_at, closed_at__lt=end_at, status=ReferralStatus.CLOSED)
     waiting_q = (
         (Q(taken_up_at__isnull=True) | Q(taken_up_at__gte=end_at))
         & (Q(closed_at__isnull=True) | Q(closed_at__gte=end_at))

@@ -8,7 +8,7 @@ from casework import services
 from casework.enums import AgeClass, ClosingReason, FollowUpRole, InterventionStatus, OrientationStatus
 from casework.models import FollowUp, Person
 from casework.normalise import phone_key
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import Problem
 from tests.casework.factories import FollowUpFactory, OrientationFactory, PersonFactory
 from tests.organisation.factories import PostAssignmentFactory, PostFactory, UnitFactory
@@ -63,12 +63,12 @@ def test_taking_a_referral_up_creates_the_person_opens_a_followup_and_links_the_
     post, unit, iscg = post_with_iscg
     referral = ReferralFactory(unit=unit, victim=False)
     victim = ReferralPersonFactory(referral=referral, last_name="Marchal", first_name="Inès", age=34)
-    assert referral.status == Status.SUBMITTED
+    assert referral.status == ReferralStatus.SUBMITTED
 
     followup = services.followup_open_from_referral(referral=referral, by=iscg, post=post, referral_person=victim)
 
     referral.refresh_from_db()
-    assert referral.status == Status.TAKEN_UP
+    assert referral.status == ReferralStatus.TAKEN_UP
     assert referral.received_by == referral.taken_up_by == iscg
     assert list(followup.referrals.all()) == [referral]
     assert followup.post == post and followup.assigned_to == iscg and followup.is_open

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from casework.enums import InterventionKind, InterventionStatus, OrientationKind, OrientationStatus, Place
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, ViolenceForm
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import Problem
 from tests.casework.factories import (
     AssessmentFactory,
@@ -196,7 +196,7 @@ def test_an_iscg_takes_a_referral_up_from_its_page(world, client_for):
     response = client.post(url, {"referral_person": victim.pk, "post": world.a.post.pk, "existing_person": ""})
     assert response.status_code == 302
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.TAKEN_UP
+    assert world.a.referral.status == ReferralStatus.TAKEN_UP
     followup = world.a.referral.followups.get()
     assert response.url == followup.get_absolute_url()
     again = client.get(url)

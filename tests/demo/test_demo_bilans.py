@@ -26,7 +26,7 @@ from conventions.models import FundingRule, Payment, SteeringCommittee
 from demo.data import DEMO_EMAIL_DOMAIN, TERRITORY
 from organisation.models import Post
 from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import DangerAssessment, Referral, ReferralPerson
 
 pytestmark = pytest.mark.usefixtures("seeded_demo", "db")
@@ -128,14 +128,14 @@ def test_follow_ups_were_closed_this_year_for_every_reason(this_year):
 def test_referrals_reach_every_status_and_closing_reason_in_every_department(last_year):
     for code in TERRITORY:
         referrals = Referral.objects.filter(unit__department__code=code)
-        assert set(referrals.values_list("status", flat=True)) == set(Status.values), code
-        closed = referrals.filter(referred_at__date__range=last_year, status=Status.CLOSED)
+        assert set(referrals.values_list("status", flat=True)) == set(ReferralStatus.values), code
+        closed = referrals.filter(referred_at__date__range=last_year, status=ReferralStatus.CLOSED)
         assert set(closed.values_list("closing_reason", flat=True)) == set(ReferralClosingReason.values), code
         assert referrals.filter(referred_at__date__range=last_year).count() >= 100, code
 
 
 def test_taken_up_referrals_are_linked_to_the_follow_ups_they_opened():
-    taken_up = Referral.objects.filter(status=Status.TAKEN_UP)
+    taken_up = Referral.objects.filter(status=ReferralStatus.TAKEN_UP)
     assert taken_up.filter(followups__isnull=True).count() == 0
     assert FollowUp.objects.annotate(n=Count("referrals")).filter(n__gte=2).exists()  # referred again
     assert FollowUp.objects.filter(referrals__isnull=True).exists()  # came on their own
