@@ -8,7 +8,13 @@ from dsfr.widgets import InlineRadioSelect
 
 from accounts.enums import Role
 from accounts.models import User
-from casework.enums import CHILD_PROTECTION_KINDS, OUTCOME_STATUSES, ClosingReason, InterventionStatus, OrientationKind
+from casework.enums import (
+    CHILD_PROTECTION_KINDS,
+    OUTCOME_STATUSES,
+    FollowUpClosingReason,
+    InterventionStatus,
+    OrientationKind,
+)
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, ViolenceForm
 from casework.normalise import normalise_phone, normalise_text
 from iscg.forms import SELECT_AN_OPTION, DsfrBaseForm
@@ -182,7 +188,9 @@ class FollowUpForm(VersionedForm, forms.ModelForm):
 
 
 class FollowUpCloseForm(DsfrBaseForm):
-    reason = forms.ChoiceField(label=_("Closing reason"), choices=ClosingReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Closing reason"), choices=FollowUpClosingReason.choices, widget=forms.RadioSelect
+    )
     closed_on = forms.DateField(label=_("Closed on"), widget=DateInput, initial=timezone.localdate)
     planned = forms.ChoiceField(
         label=_("Planned appointments of this follow-up"),

@@ -21,8 +21,8 @@ from casework.enums import (
     CHILD_PROTECTION_KINDS,
     OUTCOME_STATUSES,
     AgeClass,
-    ClosingReason,
     FamilySituation,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -293,7 +293,7 @@ class FollowUp(models.Model):
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason, blank=True)
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=FollowUpClosingReason, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -311,7 +311,7 @@ class FollowUp(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True, closing_reason="")
-                | Q(closed_on__isnull=False, closing_reason__in=ClosingReason.values),
+                | Q(closed_on__isnull=False, closing_reason__in=FollowUpClosingReason.values),
                 name="followup_closed_iff_reason",
                 violation_error_message=_("A follow-up is closed if and only if it has a closing date and a reason."),
             ),

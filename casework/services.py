@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from casework.enums import (
     OUTCOME_STATUSES,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionStatus,
     OrientationStatus,
@@ -412,7 +412,7 @@ def followup_close(
     locked = _lock_followup(followup)
     if not locked.is_open:
         raise TransitionError(_("This follow-up is already closed."))
-    if reason not in ClosingReason.values:
+    if reason not in FollowUpClosingReason.values:
         raise TransitionError(_("Choose a reason to close this follow-up."))
     closed_on = closed_on or timezone.localdate()
     if closed_on < locked.opened_on:

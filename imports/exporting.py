@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -28,8 +28,7 @@ from casework.models import FollowUp, Intervention, Orientation, Person, short_r
 from imports.enums import RecordType
 from imports.format import SHEETS, SHEETS_BY_TYPE, french_label
 from organisation.models import Post
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import PersonRole, ReferralStatus, Source, Urgency
+from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus, Source, Urgency
 from referrals.models import Referral
 
 Table = tuple[list[str], list[list[str]]]
@@ -80,7 +79,7 @@ def post_tables(post: Post) -> dict[str, Table]:
                 person_ids[followup.person_id],
                 _day(followup.opened_on),
                 _day(followup.closed_on),
-                french_label(ClosingReason, followup.closing_reason) if followup.closing_reason else "",
+                french_label(FollowUpClosingReason, followup.closing_reason) if followup.closing_reason else "",
                 french_label(FollowUpRole, followup.person_role),
                 " | ".join(problem.code for problem in followup.problems.order_by("position")),
             ]

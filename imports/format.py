@@ -13,7 +13,7 @@ from django.utils import translation
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -25,8 +25,7 @@ from casework.enums import (
 )
 from casework.normalise import normalise_text
 from imports.enums import RecordType
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import PersonRole, ReferralStatus, Source, Urgency
+from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus, Source, Urgency
 
 
 @dataclass(frozen=True)
@@ -260,11 +259,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         FollowUpRole.OTHER: ("autre",),
     },
     "closing_reason": {
-        ClosingReason.HANDED_OVER: ("relais passe", "relais"),
-        ClosingReason.RESOLVED: ("situation resolue", "resolue"),
-        ClosingReason.LOST_CONTACT: ("perte de contact",),
-        ClosingReason.REFUSED: ("refus",),
-        ClosingReason.MOVED: ("demenagement",),
+        FollowUpClosingReason.HANDED_OVER: ("relais passe", "relais"),
+        FollowUpClosingReason.RESOLVED: ("situation resolue", "resolue"),
+        FollowUpClosingReason.LOST_CONTACT: ("perte de contact",),
+        FollowUpClosingReason.REFUSED: ("refus",),
+        FollowUpClosingReason.MOVED: ("demenagement",),
     },
     "intervention_kind": {
         InterventionKind.INTERVIEW: ("entretien",),
@@ -312,7 +311,7 @@ ENUMS = {
     "referral_closing_reason": ReferralClosingReason,
     "person_role": PersonRole,
     "followup_role": FollowUpRole,
-    "closing_reason": ClosingReason,
+    "closing_reason": FollowUpClosingReason,
     "intervention_kind": InterventionKind,
     "place": Place,
     "intervention_status": InterventionStatus,

@@ -53,7 +53,7 @@ def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
-class ClosingReason(models.TextChoices):
+class ReferralClosingReason(models.TextChoices):
     UNREACHABLE = "unreachable", _("Person unreachable")
     REFUSED = "refused", _("Refused by the person")
     OUT_OF_SCOPE = "out_of_scope", _("Outside the ISCG's remit")

@@ -16,10 +16,10 @@ from referrals.enums import (
     OPEN_STATUSES,
     URGENCY_RANK,
     Answer,
-    ClosingReason,
     FilledBy,
     GridPart,
     PersonRole,
+    ReferralClosingReason,
     ReferralStatus,
     Sex,
     Source,
@@ -190,7 +190,7 @@ class Referral(models.Model):
         blank=True,
         related_name="+",
     )
-    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason, blank=True)
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ReferralClosingReason, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -250,7 +250,7 @@ class Referral(models.Model):
                     status=ReferralStatus.CLOSED,
                     closed_at__isnull=False,
                     closed_by__isnull=False,
-                    closing_reason__in=ClosingReason.values,
+                    closing_reason__in=ReferralClosingReason.values,
                 )
                 | (
                     ~Q(status=ReferralStatus.CLOSED)

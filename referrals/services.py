@@ -19,7 +19,7 @@ from background.outbox import queue_email
 from organisation.enums import Force
 from organisation.models import Post, PostAssignment, Unit
 from referrals.danger import evaluate_danger
-from referrals.enums import Answer, ClosingReason, FilledBy, ReferralStatus, Source, can_transition
+from referrals.enums import Answer, FilledBy, ReferralClosingReason, ReferralStatus, Source, can_transition
 from referrals.models import (
     DangerAnswer,
     DangerAssessment,
@@ -253,7 +253,7 @@ def referral_take_up(*, referral: Referral, by: User) -> Referral:
 
 @transaction.atomic
 def referral_close_without_followup(*, referral: Referral, by: User, reason: str) -> Referral:
-    if reason not in ClosingReason.values:
+    if reason not in ReferralClosingReason.values:
         raise TransitionError(_("Choose a reason to close this referral."))
     referral = _transition(referral, ReferralStatus.CLOSED, closed_at=_NOW, closed_by=by, closing_reason=reason)
     logger.info("Referral %s closed without follow-up (%s)", referral.number, reason)

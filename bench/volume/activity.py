@@ -24,8 +24,8 @@ from bench.volume.organisation import BenchPost, new_uuid
 from casework.enums import (
     OUTCOME_STATUSES,
     AgeClass,
-    ClosingReason,
     FamilySituation,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -40,8 +40,7 @@ from casework.enums import (
 from casework.models import Assessment, FollowUp, FollowUpReferral, Intervention, Orientation, Person
 from casework.normalise import name_key, normalise_phone, normalise_text
 from referrals.danger import evaluate_danger
-from referrals.enums import Answer, FilledBy, PersonRole, ReferralStatus, Sex, Source, Urgency
-from referrals.enums import ClosingReason as ReferralClosingReason
+from referrals.enums import Answer, FilledBy, PersonRole, ReferralClosingReason, ReferralStatus, Sex, Source, Urgency
 from referrals.models import DangerAnswer, DangerAssessment, Referral, ReferralPerson
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -291,11 +290,11 @@ PLACE = Draw(
 HELD = Draw([(InterventionStatus.HELD, 83), (InterventionStatus.NO_SHOW, 11), (InterventionStatus.CANCELLED, 6)])
 FOLLOWUP_CLOSING = Draw(
     [
-        (ClosingReason.HANDED_OVER, 40),
-        (ClosingReason.RESOLVED, 25),
-        (ClosingReason.LOST_CONTACT, 20),
-        (ClosingReason.REFUSED, 10),
-        (ClosingReason.MOVED, 5),
+        (FollowUpClosingReason.HANDED_OVER, 40),
+        (FollowUpClosingReason.RESOLVED, 25),
+        (FollowUpClosingReason.LOST_CONTACT, 20),
+        (FollowUpClosingReason.REFUSED, 10),
+        (FollowUpClosingReason.MOVED, 5),
     ]
 )
 ORIENTATION_TYPE = Draw(

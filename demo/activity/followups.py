@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from casework.enums import (
     OUTCOME_STATUSES,
-    ClosingReason,
+    FollowUpClosingReason,
     InterventionKind,
     InterventionStatus,
     OrientationKind,
@@ -51,13 +51,13 @@ PLACE_OF_UNIT_KIND = {
     UnitKind.OTHER: Place.OUTSIDE,
 }
 CLOSING_WEIGHTS = (
-    (ClosingReason.HANDED_OVER, 30),
-    (ClosingReason.RESOLVED, 28),
-    (ClosingReason.LOST_CONTACT, 9),
-    (ClosingReason.REFUSED, 10),
-    (ClosingReason.MOVED, 8),
+    (FollowUpClosingReason.HANDED_OVER, 30),
+    (FollowUpClosingReason.RESOLVED, 28),
+    (FollowUpClosingReason.LOST_CONTACT, 9),
+    (FollowUpClosingReason.REFUSED, 10),
+    (FollowUpClosingReason.MOVED, 8),
 )
-NEVER_MET_CLOSING_WEIGHTS = ((ClosingReason.LOST_CONTACT, 70), (ClosingReason.REFUSED, 30))
+NEVER_MET_CLOSING_WEIGHTS = ((FollowUpClosingReason.LOST_CONTACT, 70), (FollowUpClosingReason.REFUSED, 30))
 ORIENTATION_STATUS_WEIGHTS = (
     (OrientationStatus.DONE, 45),
     (OrientationStatus.ACCEPTED, 12),
@@ -113,11 +113,14 @@ class FollowUpPlanner:
         elif past:
             last = past[-1]
             if lost_tail:
-                reason, closed_on = ClosingReason.LOST_CONTACT, last + datetime.timedelta(days=rng.randint(20, 50))
+                reason, closed_on = (
+                    FollowUpClosingReason.LOST_CONTACT,
+                    last + datetime.timedelta(days=rng.randint(20, 50)),
+                )
             else:
                 met = any(i.status == InterventionStatus.HELD for i in case.interventions)
                 reason = weighted(rng, CLOSING_WEIGHTS if met else NEVER_MET_CLOSING_WEIGHTS)
-                quick = reason in (ClosingReason.RESOLVED, ClosingReason.HANDED_OVER)
+                quick = reason in (FollowUpClosingReason.RESOLVED, FollowUpClosingReason.HANDED_OVER)
                 closed_on = last + datetime.timedelta(days=rng.randint(0, 10) if quick else rng.randint(5, 40))
             if closed_on < today and rng.random() > 0.1:
                 case.closed_on, case.closing_reason = closed_on, reason

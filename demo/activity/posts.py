@@ -32,8 +32,7 @@ from demo.activity.plan import (
     workday,
 )
 from organisation.enums import Force, UnitKind
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import PersonRole, ReferralStatus, Sex, Source, Urgency
+from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus, Sex, Source, Urgency
 from referrals.services import agreement_is_required
 
 REFERRALS_PER_MONTH = 9.0  # for a full-time post; a part-time post receives fewer

@@ -14,7 +14,7 @@ from django.db.models.functions import (
 from django.utils.translation import gettext as _
 
 from casework.enums import (
-    ClosingReason,
+    FollowUpClosingReason,
     InterventionStatus,
 )
 from casework.models import FollowUp
@@ -36,7 +36,7 @@ def followup_indicators(filters: Filters, bounds: Bounds) -> list[Indicator]:
         _("Follow-ups closed"),
         FigureUnit.FOLLOWUPS,
         closed_total,
-        breakdown_cells(closed_counts, ClosingReason.choices, closed_total),
+        breakdown_cells(closed_counts, FollowUpClosingReason.choices, closed_total),
         denominator_of(closed_total, _("follow-ups closed")),
     )
     # The first held intervention of each closed follow-up: one grouped inner join, the condition in

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from casework.enums import (
     InterventionStatus,
 )
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import ReferralStatus, Source
+from referrals.enums import ReferralClosingReason, ReferralStatus, Source
 from referrals.models import Referral
 from reporting.bilan import Cell, FigureUnit, Indicator
 from reporting.indicators.cells import breakdown_cells, denominator_of, in_days, percent

@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 
 from casework import services
 from casework.enums import (
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -61,7 +61,7 @@ class FollowUpFactory(DjangoModelFactory):
 
     class Params:
         closed = factory.Trait(
-            closed_on=factory.LazyFunction(timezone.localdate), closing_reason=ClosingReason.RESOLVED
+            closed_on=factory.LazyFunction(timezone.localdate), closing_reason=FollowUpClosingReason.RESOLVED
         )
 
     @factory.post_generation

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casework import services
-from casework.enums import AgeClass, ClosingReason, FollowUpRole, InterventionStatus, OrientationStatus
+from casework.enums import AgeClass, FollowUpClosingReason, FollowUpRole, InterventionStatus, OrientationStatus
 from casework.models import FollowUp, Person
 from casework.normalise import phone_key
 from referrals.enums import ReferralStatus
@@ -133,12 +133,12 @@ def test_closing_and_reopening_a_followup_walk_its_lifecycle(post_with_iscg):
     post, _unit, iscg = post_with_iscg
     followup = FollowUpFactory(post=post)
     version = followup.version
-    services.followup_close(followup=followup, by=iscg, reason=ClosingReason.HANDED_OVER)
+    services.followup_close(followup=followup, by=iscg, reason=FollowUpClosingReason.HANDED_OVER)
     assert followup.closed_on == timezone.localdate()
-    assert followup.closing_reason == ClosingReason.HANDED_OVER
+    assert followup.closing_reason == FollowUpClosingReason.HANDED_OVER
     assert followup.version == version + 1
     with pytest.raises(services.TransitionError):
-        services.followup_close(followup=followup, by=iscg, reason=ClosingReason.RESOLVED)
+        services.followup_close(followup=followup, by=iscg, reason=FollowUpClosingReason.RESOLVED)
     with pytest.raises(services.TransitionError):
         services.followup_close(followup=FollowUpFactory(post=post), by=iscg, reason="nonsense")
     services.followup_reopen(followup=followup, by=iscg)

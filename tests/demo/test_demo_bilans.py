@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionStatus,
     KnownToSocialServices,
@@ -25,8 +25,7 @@ from conventions.enums import PaymentKind
 from conventions.models import FundingRule, Payment, SteeringCommittee
 from demo.data import DEMO_EMAIL_DOMAIN, TERRITORY
 from organisation.models import Post
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import ReferralStatus
+from referrals.enums import ReferralClosingReason, ReferralStatus
 from referrals.models import DangerAssessment, Referral, ReferralPerson
 
 pytestmark = pytest.mark.usefixtures("seeded_demo", "db")
@@ -111,7 +110,7 @@ def test_every_department_made_child_protection_transmissions_last_year(last_yea
 def test_follow_ups_were_closed_last_year_for_every_reason_in_every_department(last_year):
     for code in TERRITORY:
         closed = FollowUp.objects.filter(post__department__code=code, closed_on__range=last_year)
-        assert set(closed.values_list("closing_reason", flat=True)) == set(ClosingReason.values), code
+        assert set(closed.values_list("closing_reason", flat=True)) == set(FollowUpClosingReason.values), code
         opened_before_end = FollowUp.objects.filter(post__department__code=code, opened_on__lte=last_year[1])
         still_open = opened_before_end.exclude(closed_on__lte=last_year[1])
         assert still_open.count() > 10, code  # F3: follow-ups open at the end of the period
@@ -121,7 +120,7 @@ def test_follow_ups_were_closed_this_year_for_every_reason(this_year):
     if this_year[1] < this_year[0].replace(month=4):
         pytest.skip("Too early in the year for every closing reason to have occurred.")
     closed = FollowUp.objects.filter(closed_on__range=this_year)
-    assert set(closed.values_list("closing_reason", flat=True)) == set(ClosingReason.values)
+    assert set(closed.values_list("closing_reason", flat=True)) == set(FollowUpClosingReason.values)
     assert FollowUp.objects.open().count() > 10 * len(TERRITORY)
 
 

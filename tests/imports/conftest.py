@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -21,8 +21,7 @@ from casework.enums import (
 from casework.models import FollowUpReferral
 from imports import services
 from organisation.models import PartnerType
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import Source, Urgency
+from referrals.enums import ReferralClosingReason, Source, Urgency
 from referrals.models import Problem
 from tests.accounts.factories import UserFactory
 from tests.casework.factories import FollowUpFactory, InterventionFactory, OrientationFactory, PersonFactory
@@ -77,7 +76,7 @@ def build_history(side) -> SimpleNamespace:
         created_by=iscg,
         opened_on=datetime.date(2024, 11, 2),
         closed_on=datetime.date(2025, 3, 10),
-        closing_reason=ClosingReason.RESOLVED,
+        closing_reason=FollowUpClosingReason.RESOLVED,
         problems=[problem["violences_conjugales"], problem["logement"]],
     )
     f2 = FollowUpFactory(
@@ -90,7 +89,7 @@ def build_history(side) -> SimpleNamespace:
         person_role=FollowUpRole.OTHER,
         opened_on=datetime.date(2025, 2, 1),
         closed_on=datetime.date(2025, 9, 30),
-        closing_reason=ClosingReason.HANDED_OVER,
+        closing_reason=FollowUpClosingReason.HANDED_OVER,
     )
     f4 = FollowUpFactory(post=post, person=p4, created_by=iscg, opened_on=datetime.date(2025, 6, 1))
     held = InterventionStatus.HELD

@@ -6,7 +6,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from referrals.danger import evaluate_danger
-from referrals.enums import Answer, ClosingReason, FilledBy, PersonRole, ReferralStatus, Sex, Source, Urgency
+from referrals.enums import Answer, FilledBy, PersonRole, ReferralClosingReason, ReferralStatus, Sex, Source, Urgency
 from referrals.models import DangerAnswer, DangerAssessment, GridVersion, Problem, Referral, ReferralPerson
 from tests.accounts.factories import UserFactory
 from tests.canaries import unique_name
@@ -56,7 +56,7 @@ class ReferralFactory(DjangoModelFactory):
             status=ReferralStatus.CLOSED,
             closed_at=factory.LazyFunction(timezone.now),
             closed_by=factory.SelfAttribute("received_by"),
-            closing_reason=ClosingReason.UNREACHABLE,
+            closing_reason=ReferralClosingReason.UNREACHABLE,
             status_changed_at=factory.SelfAttribute("closed_at"),
         )
         withdrawn = factory.Trait(

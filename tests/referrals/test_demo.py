@@ -6,7 +6,7 @@ from django.utils import timezone
 from demo.data import TERRITORY
 from demo.referrals import seed_referrals
 from demo.seeding import seed_organisation
-from referrals.enums import Answer, ClosingReason, FilledBy, ReferralStatus, Source
+from referrals.enums import Answer, FilledBy, ReferralClosingReason, ReferralStatus, Source
 from referrals.models import DangerAssessment, Referral, ReferralNumberSequence, ReferralPerson
 
 
@@ -25,7 +25,7 @@ def test_demo_referrals_cover_every_department_channel_status_and_reason_and_see
         assert of_last_year.count() >= 100, code
         assert set(of_last_year.values_list("source", flat=True)) == set(Source.values), code
         reasons = set(of_last_year.filter(status=ReferralStatus.CLOSED).values_list("closing_reason", flat=True))
-        assert reasons == set(ClosingReason.values), code
+        assert reasons == set(ReferralClosingReason.values), code
         for post in data["posts"]:  # every unit of every post files or receives referrals
             assert set(post.units.values_list("pk", flat=True)) == set(
                 of_last_year.filter(unit__posts=post).values_list("unit", flat=True)

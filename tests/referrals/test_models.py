@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from referrals.enums import ClosingReason, PersonRole, ReferralStatus
+from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus
 from referrals.models import Problem, Referral, is_minor
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import ReferralFactory, ReferralPersonFactory
@@ -90,7 +90,7 @@ def test_a_closed_referral_must_have_a_reason(db):
 
 
 def test_a_closing_reason_on_an_open_referral_is_refused(db):
-    _violates("referral_closed_iff_reason", closing_reason=ClosingReason.DUPLICATE)
+    _violates("referral_closed_iff_reason", closing_reason=ReferralClosingReason.DUPLICATE)
 
 
 def test_a_withdrawn_referral_must_record_who_withdrew_it_and_when(db):

@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from referrals import services
-from referrals.enums import TRANSITIONS, Answer, ClosingReason, FilledBy, PersonRole, ReferralStatus, Source, Urgency
+from referrals.enums import (
+    TRANSITIONS,
+    Answer,
+    FilledBy,
+    PersonRole,
+    ReferralClosingReason,
+    ReferralStatus,
+    Source,
+    Urgency,
+)
 from referrals.models import Problem, Referral
 from tests.accounts.factories import UserFactory
 from tests.organisation.factories import PostAssignmentFactory, PostFactory, UnitFactory
@@ -131,7 +140,7 @@ SERVICES = {
     ReferralStatus.RECEIVED: lambda referral, user: services.referral_mark_received(referral=referral, by=user),
     ReferralStatus.TAKEN_UP: lambda referral, user: services.referral_take_up(referral=referral, by=user),
     ReferralStatus.CLOSED: lambda referral, user: services.referral_close_without_followup(
-        referral=referral, by=user, reason=ClosingReason.REFUSED
+        referral=referral, by=user, reason=ReferralClosingReason.REFUSED
     ),
     ReferralStatus.WITHDRAWN: lambda referral, user: services.referral_withdraw(referral=referral, by=referral.author),
 }
@@ -164,11 +173,13 @@ def test_each_transition_is_applied_when_allowed_and_refused_otherwise(world, cu
 def test_each_transition_records_who_and_when(world):
     referral = ReferralFactory(unit=world.a.unit, author=world.a.officer)
     services.referral_mark_received(referral=referral, by=world.a.iscg)
-    services.referral_close_without_followup(referral=referral, by=world.a.iscg, reason=ClosingReason.DUPLICATE)
+    services.referral_close_without_followup(
+        referral=referral, by=world.a.iscg, reason=ReferralClosingReason.DUPLICATE
+    )
     referral.refresh_from_db()
     assert referral.received_by == world.a.iscg and referral.received_at
     assert referral.closed_by == world.a.iscg and referral.closed_at
-    assert referral.closing_reason == ClosingReason.DUPLICATE
+    assert referral.closing_reason == ReferralClosingReason.DUPLICATE
     assert referral.status_changed_at == referral.closed_at
 
     other = ReferralFactory(unit=world.a.unit, author=world.a.officer, received=True)
