@@ -1,5 +1,8 @@
 """Casework (docs/domain.md §4): persons, follow-ups, interventions, social assessments and orientations.
 
+Over 600 lines and kept whole: the five models hang on each other (constraints, querysets and the
+follow-up's lifecycle refer across them); read it model by model, each QuerySet above its model.
+
 Everything here is person-level data of one ISCG post: the querysets' ``visible_to(scope)`` call
 organisation.access, and none of these models is registered in the Django admin (except the
 ViolenceForm reference list).

@@ -1,5 +1,9 @@
 """Downloadable outputs of a bilan (JSON, CSV, XLSX) and of the cofinancing summaries (PDF, XLSX).
 
+Over 600 lines and kept whole: the formats share their column layout and number writers (a split
+by format would scatter what must read the same in every file); the next split is one module per
+document (bilan, convention summary, department summary).
+
 They read only Bilan objects and the summaries of ``conventions.summaries``, never the database.
 Money is integer cents in the data: the JSON keeps cents (its unit says "cents"), CSV, XLSX and PDF
 show euros.

@@ -1,5 +1,9 @@
 """The activity of one synthetic post, day after day, queued straight into the Writer as tuples.
 
+Over 600 lines and kept whole for now: one simulation loop whose steps share the post's state; it
+is to give way to the demo's planner (demo/activity), the volume generator turning its plans into
+rows (issue 21: one activity simulator).
+
 Per post and year (for a full-time post; part-time posts receive proportionally fewer): about 250
 referrals, 150 persons, 550 interventions and 120 orientations. Referrals follow the workflow
 (taken up, closed without follow-up for every reason, withdrawn, the latest still waiting), some

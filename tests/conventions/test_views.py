@@ -1,3 +1,6 @@
+"""Conventions pages through HTTP, as each role. Over 600 lines and kept whole: one journey (list,
+convention, funding year, payments, documents, committees, summaries) sharing its fixtures and helpers."""
+
 import datetime
 from decimal import Decimal
 
