@@ -25,7 +25,7 @@ from audit.enums import RetainedKind
 from audit.models import RetainedRecord
 from casework.enums import InterventionStatus, age_class_for, age_on
 from casework.models import Assessment, FollowUp, FollowUpReferral, Intervention, Orientation, Person
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import Referral, ReferralAddendum, ReferralPerson
 
 logger = logging.getLogger(__name__)
@@ -147,9 +147,9 @@ def _due_referrals(*, today: datetime.date, followup_ids):
     """Referrals taken up by the follow-ups anonymised, and referrals closed or withdrawn without one."""
     cutoff = timezone.make_aware(datetime.datetime.combine(retention_cutoff(today), datetime.time.max))
     linked = Q(pk__in=FollowUpReferral.objects.filter(followup_id__in=followup_ids).values("referral_id"))
-    without_followup = Q(status__in=[Status.CLOSED, Status.WITHDRAWN], status_changed_at__lte=cutoff) & ~Exists(
-        FollowUpReferral.objects.filter(referral=OuterRef("pk"))
-    )
+    without_followup = Q(
+        status__in=[ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN], status_changed_at__lte=cutoff
+    ) & ~Exists(FollowUpReferral.objects.filter(referral=OuterRef("pk")))
     return Referral.objects.exclude(pk__in=_retained(RetainedKind.REFERRAL)).filter(linked | without_followup)
 
 
@@ -216,7 +216,7 @@ def _anonymise_referrals(ids, report: RetentionReport) -> None:
 def _age_classes(ids) -> dict[int, str]:
     """The age class at the first held intervention (else at the first follow-up), from the birth date."""
     first_held = (
-        Intervention.objects.filter(followup__person=OuterRef("pk"), status=InterventionStatus.DONE)
+        Intervention.objects.filter(followup__person=OuterRef("pk"), status=InterventionStatus.HELD)
         .order_by("starts_at")
         .values("starts_at")[:1]
     )

@@ -13,9 +13,9 @@ from audit import right_of_access, services
 from audit.filters import JournalFilter
 from audit.forms import AccessRequestForm, PersonReferenceForm
 from audit.models import AccessEntry
+from iscg.pdf import render_pdf
 from organisation import access
 from organisation.access import Action
-from reporting.pdf import render_pdf
 
 PAGE_SIZE = 50
 FORMATS = ("json", "pdf")

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import CalendarToken, Intervention
-from organisation.access import Scope, build_scope
+from organisation.access import Scope
+from organisation.scope import build_scope
 
 UTC_FORMAT = "%Y%m%dT%H%M%SZ"
 

@@ -8,8 +8,8 @@ from referrals.enums import Sex  # one list of sexes for referrals and casework
 
 __all__ = [
     "AgeClass",
-    "ClosingReason",
     "FamilySituation",
+    "FollowUpClosingReason",
     "FollowUpRole",
     "InterventionKind",
     "InterventionStatus",
@@ -86,7 +86,7 @@ class FollowUpRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ClosingReason(models.TextChoices):
+class FollowUpClosingReason(models.TextChoices):
     HANDED_OVER = "handed_over", _("Handed over to another service")
     RESOLVED = "resolved", _("Situation resolved")
     LOST_CONTACT = "lost_contact", _("Contact lost")
@@ -115,7 +115,7 @@ class Place(models.TextChoices):
 
 class InterventionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    DONE = "done", _("Held")
+    HELD = "done", _("Held")
     NO_SHOW = "no_show", _("Not honoured")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -28,7 +28,7 @@ ATTENTION_CHOICES = [
 def without_contact(queryset):
     """Follow-ups opened 30 days ago or more with no intervention held in the last 30 days."""
     since = timezone.now() - datetime.timedelta(days=ATTENTION_DAYS)
-    recent_held = Q(interventions__status=InterventionStatus.DONE, interventions__starts_at__gte=since)
+    recent_held = Q(interventions__status=InterventionStatus.HELD, interventions__starts_at__gte=since)
     return (
         queryset.filter(opened_on__lte=timezone.localdate() - datetime.timedelta(days=ATTENTION_DAYS))
         .alias(recent_held=Count("interventions", filter=recent_held))

@@ -8,8 +8,15 @@ from dsfr.widgets import InlineRadioSelect
 
 from accounts.enums import Role
 from accounts.models import User
-from casework.enums import CHILD_PROTECTION_KINDS, OUTCOME_STATUSES, ClosingReason, InterventionStatus, OrientationKind
+from casework.enums import (
+    CHILD_PROTECTION_KINDS,
+    OUTCOME_STATUSES,
+    FollowUpClosingReason,
+    InterventionStatus,
+    OrientationKind,
+)
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, ViolenceForm
+from casework.normalise import normalise_phone, normalise_text
 from iscg.forms import SELECT_AN_OPTION, DsfrBaseForm
 from organisation.models import Partner, PartnerType, Post, PostAssignment
 from referrals.forms import DATETIME_FORMAT, DateInput, DateTimeLocalInput
@@ -37,6 +44,17 @@ class PersonSearchForm(DsfrBaseForm):
     name = forms.CharField(label=_("Name"), required=False, help_text=_("Accents and case do not matter."))
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
     phone = forms.CharField(label=_("Phone"), required=False, help_text=_("The whole number."))
+
+    def criteria(self) -> dict:
+        """The criteria given, normalised for ``PersonQuerySet.search`` (accents and case ignored);
+        empty when nothing was searched."""
+        data = self.cleaned_data
+        criteria = {
+            "terms": normalise_text(data["name"]).split(),
+            "birth_date": data["birth_date"],
+            "phone": normalise_phone(data["phone"]),
+        }
+        return {name: value for name, value in criteria.items() if value}
 
 
 class PersonForm(VersionedForm, forms.ModelForm):
@@ -170,7 +188,9 @@ class FollowUpForm(VersionedForm, forms.ModelForm):
 
 
 class FollowUpCloseForm(DsfrBaseForm):
-    reason = forms.ChoiceField(label=_("Closing reason"), choices=ClosingReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Closing reason"), choices=FollowUpClosingReason.choices, widget=forms.RadioSelect
+    )
     closed_on = forms.DateField(label=_("Closed on"), widget=DateInput, initial=timezone.localdate)
     planned = forms.ChoiceField(
         label=_("Planned appointments of this follow-up"),
@@ -272,7 +292,7 @@ class InterventionForm(VersionedForm, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         starts_at, status = cleaned.get("starts_at"), cleaned.get("status")
-        if starts_at and status == InterventionStatus.DONE and starts_at > timezone.now():
+        if starts_at and status == InterventionStatus.HELD and starts_at > timezone.now():
             self.add_error("status", _("An intervention in the future can only be planned."))
         return cleaned
 

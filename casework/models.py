@@ -1,5 +1,8 @@
 """Casework (docs/domain.md §4): persons, follow-ups, interventions, social assessments and orientations.
 
+Over 600 lines and kept whole: the five models hang on each other (constraints, querysets and the
+follow-up's lifecycle refer across them); read it model by model, each QuerySet above its model.
+
 Everything here is person-level data of one ISCG post: the querysets' ``visible_to(scope)`` call
 organisation.access, and none of these models is registered in the Django admin (except the
 ViolenceForm reference list).
@@ -7,6 +10,7 @@ ViolenceForm reference list).
 
 import datetime
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,8 +24,8 @@ from casework.enums import (
     CHILD_PROTECTION_KINDS,
     OUTCOME_STATUSES,
     AgeClass,
-    ClosingReason,
     FamilySituation,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -32,6 +36,7 @@ from casework.enums import (
     RiskLevel,
     Sex,
 )
+from casework.normalise import phone_key
 from organisation import access
 from privacy.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField, KeyedHashField
 
@@ -71,6 +76,19 @@ class PersonQuerySet(models.QuerySet):
 
     def with_list_data(self):
         return self.select_related("post").order_by("search_name", "pk")
+
+    def search(self, *, terms: Sequence[str] = (), birth_date: datetime.date | None = None, phone: str = ""):
+        """Persons whose name holds every term, born on ``birth_date``, with this phone; the arguments come
+        normalised (casework.normalise, as PersonSearchForm.criteria gives them). Only a keyed hash of
+        the phone is stored: the whole number is searched, not a part of it."""
+        persons = self
+        for term in terms:
+            persons = persons.filter(search_name__contains=term)
+        if birth_date:
+            persons = persons.filter(birth_date=birth_date)
+        if phone:
+            persons = persons.filter(search_phone=phone_key(phone))
+        return persons
 
 
 class Person(models.Model):
@@ -221,7 +239,7 @@ class FollowUpQuerySet(models.QuerySet):
 
     def with_list_data(self):
         """The ISCG's list: person, post, assigned ISCG, last held and next planned intervention."""
-        held = Intervention.objects.filter(followup=models.OuterRef("pk"), status=InterventionStatus.DONE)
+        held = Intervention.objects.filter(followup=models.OuterRef("pk"), status=InterventionStatus.HELD)
         planned = Intervention.objects.filter(
             followup=models.OuterRef("pk"), status=InterventionStatus.PLANNED, starts_at__gte=timezone.now()
         )
@@ -278,7 +296,7 @@ class FollowUp(models.Model):
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason, blank=True)
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=FollowUpClosingReason, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -296,7 +314,7 @@ class FollowUp(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True, closing_reason="")
-                | Q(closed_on__isnull=False, closing_reason__in=ClosingReason.values),
+                | Q(closed_on__isnull=False, closing_reason__in=FollowUpClosingReason.values),
                 name="followup_closed_iff_reason",
                 violation_error_message=_("A follow-up is closed if and only if it has a closing date and a reason."),
             ),
@@ -366,7 +384,7 @@ class InterventionQuerySet(models.QuerySet):
         return self.filter(status=InterventionStatus.PLANNED)
 
     def held(self):
-        return self.filter(status=InterventionStatus.DONE)
+        return self.filter(status=InterventionStatus.HELD)
 
     def with_agenda_data(self):
         return self.select_related("followup", "followup__person", "followup__post").order_by("starts_at", "pk")
@@ -386,7 +404,7 @@ class Intervention(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=InterventionKind, default=InterventionKind.INTERVIEW)
     place = models.CharField(_("place"), max_length=20, choices=Place, default=Place.POLICE_STATION)
-    status = models.CharField(_("status"), max_length=10, choices=InterventionStatus, default=InterventionStatus.DONE)
+    status = models.CharField(_("status"), max_length=10, choices=InterventionStatus, default=InterventionStatus.HELD)
     summary = EncryptedTextField(
         _("shared summary"), blank=True, help_text=_("Read by every social worker of the post.")
     )
@@ -413,7 +431,7 @@ class Intervention(models.Model):
             # this index (with the follow-up, to reach the person) instead of reading the whole table.
             models.Index(
                 fields=["starts_at", "followup"],
-                condition=models.Q(status=InterventionStatus.DONE),
+                condition=models.Q(status=InterventionStatus.HELD),
                 name="intervention_held_idx",
             ),
         ]

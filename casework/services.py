@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from casework.enums import (
     OUTCOME_STATUSES,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionStatus,
     OrientationStatus,
@@ -35,15 +35,15 @@ from casework.models import (
     ViolenceForm,
 )
 from casework.normalise import name_key, normalise_phone, normalise_text, phone_key
+from iscg.concurrency import EditConflict, save_with_version
 from organisation.models import Post, PostAssignment
-from organisation.services import EditConflict
 from referrals import services as referral_services
-from referrals.enums import PersonRole, Status
+from referrals.enums import PersonRole, ReferralStatus
 from referrals.models import Problem, Referral, ReferralPerson
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EditConflict", "TransitionError"]
+__all__ = ["TransitionError"]
 
 TransitionError = referral_services.TransitionError
 
@@ -83,32 +83,15 @@ FOLLOWUP_ROLE_OF_REFERRAL_ROLE = {PersonRole.VICTIM: FollowUpRole.VICTIM, Person
 # ---- Optimistic locking -------------------------------------------------------------------------
 
 
-def _field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
 def _save_with_version(instance, *, version: int, values: Mapping, many: Mapping | None = None):
-    """Write ``values`` (and the many-to-many sets of ``many``) only if the row still has ``version``;
-    otherwise raise EditConflict naming the fields whose saved value differs from the user's input."""
-    model = type(instance)
-    many = many or {}
-    before = model.objects.get(pk=instance.pk)  # for the change history (an update() sends no signal)
-    updated = model.objects.filter(pk=instance.pk, version=version).update(
-        **values, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        current = model.objects.get(pk=instance.pk)
-        changed = [_field_label(model, name) for name, value in values.items() if getattr(current, name) != value]
-        changed += [
-            _field_label(model, name)
-            for name, value in many.items()
-            if set(getattr(current, name).values_list("pk", flat=True)) != {item.pk for item in value}
-        ]
-        logger.info("Edit conflict on %s %s", model.__name__, instance.public_id)
-        raise EditConflict(changed)
-    for name, value in many.items():
-        getattr(instance, name).set(value)
-    instance.refresh_from_db()
+    """``iscg.concurrency.save_with_version``, stamping ``updated_at`` and handing the change history its
+    before and after (an update() sends no signal)."""
+    before = type(instance).objects.get(pk=instance.pk)
+    try:
+        save_with_version(instance, version=version, values=values, many=many, also={"updated_at": timezone.now()})
+    except EditConflict:
+        logger.info("Edit conflict on %s %s", type(instance).__name__, instance.public_id)
+        raise
     _record_history(before, instance)
     return instance
 
@@ -178,6 +161,23 @@ def person_find_duplicates(
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude.pk)
     return queryset.order_by("search_name", "pk")
+
+
+def referral_person_candidates(*, referral_persons: Iterable[ReferralPerson], posts: Iterable[Post]):
+    """The recorded persons of ``posts`` who may be one of the persons a referral names (as
+    ``person_find_duplicates`` matches them), to offer before recording them again. Unscoped: the
+    caller keeps those the user sees."""
+    candidates = Person.objects.none()
+    for referral_person in referral_persons:
+        for post in posts:
+            candidates |= person_find_duplicates(
+                post=post,
+                last_name=referral_person.last_name,
+                first_name=referral_person.first_name,
+                birth_date=referral_person.birth_date,
+                safe_phone=referral_person.safe_phone,
+            )
+    return candidates
 
 
 @transaction.atomic
@@ -274,9 +274,9 @@ def followup_link_referral(*, followup: FollowUp, referral: Referral, by: User) 
     """Attach a referral to a follow-up, taking it up in the referral workflow when still open."""
     if FollowUpReferral.objects.filter(referral=referral).exists():
         raise TransitionError(_("Referral %(number)s is already linked to a follow-up.") % {"number": referral.number})
-    if referral.status == Status.SUBMITTED:
+    if referral.status == ReferralStatus.SUBMITTED:
         referral_services.referral_mark_received(referral=referral, by=by)
-    if referral.status != Status.TAKEN_UP:  # already taken up from the referral page: only link it
+    if referral.status != ReferralStatus.TAKEN_UP:  # already taken up from the referral page: only link it
         referral_services.referral_take_up(referral=referral, by=by)
     FollowUpReferral.objects.create(followup=followup, referral=referral, linked_by=by)
     followup.problems.add(*referral.problems.all())
@@ -412,7 +412,7 @@ def followup_close(
     locked = _lock_followup(followup)
     if not locked.is_open:
         raise TransitionError(_("This follow-up is already closed."))
-    if reason not in ClosingReason.values:
+    if reason not in FollowUpClosingReason.values:
         raise TransitionError(_("Choose a reason to close this follow-up."))
     closed_on = closed_on or timezone.localdate()
     if closed_on < locked.opened_on:
@@ -467,7 +467,7 @@ def followup_add_member(*, followup: FollowUp, person: Person, by: User) -> Foll
 
 def _check_intervention(values: Mapping) -> None:
     if (
-        values.get("status") == InterventionStatus.DONE
+        values.get("status") == InterventionStatus.HELD
         and values.get("starts_at")
         and values["starts_at"] > (timezone.now() + datetime.timedelta(minutes=5))
     ):

@@ -42,8 +42,8 @@ from casework.forms import (
     PersonSearchForm,
 )
 from casework.models import FollowUp, Intervention, Orientation, Person
-from casework.normalise import normalise_phone, normalise_text, phone_key
 from casework.timeline import followup_timeline, next_planned
+from iscg.concurrency import CONFLICT_STATUS, EditConflict, form_after_conflict
 from organisation import access
 from organisation.access import Action
 from organisation.models import Post
@@ -80,19 +80,6 @@ def _get_followup(request, public_id, *, manage: bool = False) -> FollowUp:
     return get_object_or_404(queryset, public_id=public_id)
 
 
-def _conflict_message(conflict: services.EditConflict) -> str:
-    return _(
-        "Someone else saved this record while you were editing it. Fields that differ from the version saved "
-        "meanwhile: %(fields)s. Your input is kept below: check it, then save again to replace their version."
-    ) % {"fields": ", ".join(conflict.changed_fields) or "—"}
-
-
-def _refresh_version(form, instance) -> None:
-    """After a conflict, the form carries the current version: saving again knowingly replaces it."""
-    form.data = form.data.copy()
-    form.data["version"] = type(instance).objects.values_list("version", flat=True).get(pk=instance.pk)
-
-
 # ---- Persons ------------------------------------------------------------------------------------
 
 
@@ -101,20 +88,9 @@ def person_list(request):
     _require_casework(request)
     form = PersonSearchForm(request.GET or None)
     persons = Person.objects.visible_to(request.scope).active()
-    searched = False
-    if form.is_valid():
-        data = form.cleaned_data
-        for term in normalise_text(data["name"]).split():
-            persons = persons.filter(search_name__contains=term)
-            searched = True
-        if data["birth_date"]:
-            persons = persons.filter(birth_date=data["birth_date"])
-            searched = True
-        phone = normalise_phone(data["phone"])
-        if phone:
-            # Only a keyed hash of the phone is stored: the whole number is searched, not a part of it.
-            persons = persons.filter(search_phone=phone_key(phone))
-            searched = True
+    criteria = form.criteria() if form.is_valid() else {}
+    persons = persons.search(**criteria)
+    searched = bool(criteria)
     persons = persons.with_list_data().annotate(followup_count=Count("followups", distinct=True))
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "casework/person_list.html", {"form": form, "page": page, "searched": searched})
@@ -201,10 +177,9 @@ def person_update(request, public_id):
         data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
             services.person_update(person=person, version=form.cleaned_data["version"] or 0, by=request.user, **data)
-        except services.EditConflict as conflict:
-            _refresh_version(form, person)
-            form.add_error(None, _conflict_message(conflict))
-            status = 409
+        except EditConflict as conflict:
+            form_after_conflict(form, person, conflict)
+            status = CONFLICT_STATUS
         else:
             messages.success(request, _("The person is updated."))
             return redirect(person)
@@ -307,17 +282,8 @@ def followup_open_from_referral(request, public_id):
         Referral.objects.visible_to(request.scope).select_related("unit", "unit__department"), public_id=public_id
     )
     persons = list(referral.persons.order_by("pk"))
-    candidates = Person.objects.none()
     posts = referral.unit.posts.filter(pk__in=request.scope.post_ids)
-    for referral_person in persons:
-        for post in posts:
-            candidates |= services.person_find_duplicates(
-                post=post,
-                last_name=referral_person.last_name,
-                first_name=referral_person.first_name,
-                birth_date=referral_person.birth_date,
-                safe_phone=referral_person.safe_phone,
-            )
+    candidates = services.referral_person_candidates(referral_persons=persons, posts=posts)
     candidates = Person.objects.visible_to(request.scope).filter(pk__in=candidates.values("pk")).order_by("pk")
     form = OpenFromReferralForm(request.POST or None, referral=referral, scope=request.scope, candidates=candidates)
     linked = FollowUp.objects.content_visible_to(request.scope).filter(referrals=referral).first()
@@ -382,10 +348,9 @@ def followup_update(request, public_id):
                 problems=data["problems"],
                 assigned_to=data["assigned_to"],
             )
-        except services.EditConflict as conflict:
-            _refresh_version(form, followup)
-            form.add_error(None, _conflict_message(conflict))
-            status = 409
+        except EditConflict as conflict:
+            form_after_conflict(form, followup, conflict)
+            status = CONFLICT_STATUS
         else:
             messages.success(request, _("The follow-up is updated."))
             return redirect(followup)
@@ -490,10 +455,9 @@ def intervention_update(request, public_id):
             services.intervention_update(
                 intervention=intervention, version=form.cleaned_data["version"] or 0, by=request.user, **data
             )
-        except services.EditConflict as conflict:
-            _refresh_version(form, intervention)
-            form.add_error(None, _conflict_message(conflict))
-            status = 409
+        except EditConflict as conflict:
+            form_after_conflict(form, intervention, conflict)
+            status = CONFLICT_STATUS
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -551,10 +515,9 @@ def orientation_update_status(request, public_id):
                 status=form.cleaned_data["status"],
                 outcome_on=form.cleaned_data["outcome_on"],
             )
-        except services.EditConflict as conflict:
-            _refresh_version(form, orientation)
-            form.add_error(None, _conflict_message(conflict))
-            status = 409
+        except EditConflict as conflict:
+            form_after_conflict(form, orientation, conflict)
+            status = CONFLICT_STATUS
         except (services.TransitionError, ValidationError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:

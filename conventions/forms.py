@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from conventions import cofinancing
 from conventions.enums import PERCENT_KINDS, ConventionKind, FunderKind, FundingRuleKind, PaymentKind
 from conventions.models import Convention, Funder
+from conventions.services import RuleData, engine_rule
 from iscg.forms import DsfrBaseForm
 from organisation.models import Department, Post
 
@@ -311,18 +312,6 @@ class RuleForm(DsfrBaseForm):
         return data
 
 
-def engine_rule(data: dict) -> cofinancing.Rule:
-    """The engine's view of a cleaned rule form (to validate the whole year, or preview it)."""
-    return cofinancing.Rule(
-        funder=data["funder"].pk,
-        kind=data["kind"],
-        rank=data["rank"],
-        amount_cents=data.get("amount_cents"),
-        percent=data.get("percent"),
-        cap_cents=data.get("cap_cents"),
-    )
-
-
 class RuleFormSet(BaseFormSet):
     def clean(self):
         super().clean()
@@ -330,7 +319,7 @@ class RuleFormSet(BaseFormSet):
             return
         kept = self.kept_data()
         try:
-            cofinancing.validate_rules([engine_rule(data) for data in kept])
+            cofinancing.validate_rules([engine_rule(RuleData.from_cleaned(data)) for data in kept])
         except ValidationError as error:
             raise ValidationError(error.messages) from error
 

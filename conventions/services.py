@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -32,11 +31,8 @@ from conventions.models import (
     PostCost,
     SteeringCommittee,
 )
+from iscg.concurrency import claim_version
 from organisation.models import Department, Post
-
-
-class ConcurrentUpdateError(Exception):
-    """The convention changed since the form was displayed: nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +81,18 @@ class RuleData:
     percent: Decimal | None = None
     cap_cents: int | None = None
 
+    @classmethod
+    def from_cleaned(cls, data: Mapping) -> "RuleData":
+        """A rule from a cleaned rule form (conventions.forms.RuleForm)."""
+        return cls(
+            funder=data["funder"],
+            kind=data["kind"],
+            rank=data["rank"],
+            amount_cents=data.get("amount_cents"),
+            percent=data.get("percent"),
+            cap_cents=data.get("cap_cents"),
+        )
+
 
 # ---- Conventions --------------------------------------------------------------------------------
 
@@ -129,7 +137,7 @@ def convention_update(
         )
         planned_years = {year: fte for year, fte in planned_years.items() if year in convention.years}
     _check_planned_years(convention, planned_years)
-    _bump_version(convention, expected_version)
+    claim_version(convention, version=expected_version, values=_values(data))
     convention.save()
     _set_parties(convention, parties)
     _set_posts(convention, posts)
@@ -257,13 +265,6 @@ def _is_ancestor(convention: Convention, candidate: Convention) -> bool:
     return False
 
 
-def _bump_version(convention: Convention, expected_version: int) -> None:
-    updated = Convention.objects.filter(pk=convention.pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        raise ConcurrentUpdateError
-    convention.version = expected_version + 1
-
-
 def _set_parties(convention: Convention, parties: Sequence[PartyData]) -> None:
     for party in parties:
         if party.funder is not None and party.funder.department_id != convention.department_id:
@@ -301,15 +302,8 @@ def _refresh(convention: Convention) -> None:
         PostCost.objects.filter(convention_post__convention=convention).select_related("convention_post__post")
     )
     for cost in costs:
-        post = cost.convention_post.post
-        starts_on = max(convention.starts_on, post.starts_on)
-        ends_on = min(convention.ends_on, post.ends_on) if post.ends_on else convention.ends_on
-        cost.prorated_cost_cents = cofinancing.prorated_cost_cents(
-            yearly_cost_cents=cost.yearly_cost_cents,
-            fte_share=cost.convention_post.fte_share,
-            year=cost.year,
-            starts_on=starts_on,
-            ends_on=ends_on,
+        cost.prorated_cost_cents = _prorated_cost_cents(
+            convention, cost.convention_post, year=cost.year, yearly_cost_cents=cost.yearly_cost_cents
         )
         cost_by_year[cost.year] += cost.prorated_cost_cents
     PostCost.objects.bulk_update(costs, ["prorated_cost_cents"])
@@ -318,13 +312,34 @@ def _refresh(convention: Convention) -> None:
     for rule in rules:
         rules_by_year[rule.year].append(rule)
     for year, year_rules in rules_by_year.items():
-        allocation = cofinancing.allocate(cost_by_year[year], [_engine_rule(rule) for rule in year_rules])
+        allocation = cofinancing.allocate(cost_by_year[year], [engine_rule(rule) for rule in year_rules])
         for rule in year_rules:
             rule.committed_cents = allocation.amounts[rule.funder_id]
     FundingRule.objects.bulk_update(rules, ["committed_cents"])
 
 
-def _engine_rule(rule: FundingRule | RuleData) -> cofinancing.Rule:
+def covered_period(convention: Convention, post: Post) -> tuple[datetime.date, datetime.date]:
+    """The days a convention pays for a post it covers: from the later start to the earlier end."""
+    starts_on = max(convention.starts_on, post.starts_on)
+    ends_on = min(convention.ends_on, post.ends_on) if post.ends_on else convention.ends_on
+    return starts_on, ends_on
+
+
+def _prorated_cost_cents(
+    convention: Convention, convention_post: ConventionPost, *, year: int, yearly_cost_cents: int
+) -> int:
+    starts_on, ends_on = covered_period(convention, convention_post.post)
+    return cofinancing.prorated_cost_cents(
+        yearly_cost_cents=yearly_cost_cents,
+        fte_share=convention_post.fte_share,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
+def engine_rule(rule: FundingRule | RuleData) -> cofinancing.Rule:
+    """The engine's view of a stored rule or of a rule being entered (the one conversion)."""
     return cofinancing.Rule(
         funder=rule.funder.pk if isinstance(rule, RuleData) else rule.funder_id,
         kind=rule.kind,
@@ -368,11 +383,11 @@ def funding_rules_set_for_year(
             raise ValidationError(
                 _("The funder %(funder)s is not in the convention's department.") % {"funder": rule.funder}
             )
-    cofinancing.validate_rules([_engine_rule(rule) for rule in rules])
+    cofinancing.validate_rules([engine_rule(rule) for rule in rules])
     post_ids = set(convention.convention_posts.values_list("pk", flat=True))
     if costs is not None and not set(costs) <= post_ids:
         raise ValidationError(_("A cost concerns a post this convention does not cover."))
-    _bump_version(convention, expected_version)
+    claim_version(convention, version=expected_version)
     for convention_post_id, cost in (costs or {}).items():
         PostCost.objects.update_or_create(convention_post_id=convention_post_id, year=year, defaults=_values(cost))
     FundingRule.objects.filter(convention=convention, year=year).delete()
@@ -383,7 +398,42 @@ def funding_rules_set_for_year(
             "prorated_cost_cents", flat=True
         )
     )
-    return cofinancing.allocate(total, [_engine_rule(rule) for rule in rules])
+    return cofinancing.allocate(total, [engine_rule(rule) for rule in rules])
+
+
+def funding_year_stored_allocation(
+    *, rules: Sequence[FundingRule], costs: Sequence[PostCost]
+) -> cofinancing.Allocation:
+    """A year's allocation as stored: its prorated costs and each rule's committed amount (no query)."""
+    total = sum(cost.prorated_cost_cents for cost in costs)
+    return cofinancing.Allocation(
+        total_cost_cents=total,
+        amounts={rule.funder_id: rule.committed_cents for rule in rules},
+        gap_cents=total - sum(rule.committed_cents for rule in rules),
+    )
+
+
+def funding_year_preview(
+    *,
+    convention: Convention,
+    year: int,
+    convention_posts: Sequence[ConventionPost],
+    costs: Mapping[int, CostData],
+    rules: Sequence[RuleData],
+) -> cofinancing.Allocation:
+    """What entered costs (keyed by ConventionPost pk) and rules would give for a year, saving nothing
+    (``convention_posts`` with their posts loaded: no query)."""
+    total = sum(
+        _prorated_cost_cents(
+            convention,
+            convention_post,
+            year=year,
+            yearly_cost_cents=cost.salary_cents + cost.charges_cents + cost.running_costs_cents,
+        )
+        for convention_post in convention_posts
+        if (cost := costs.get(convention_post.pk)) is not None
+    )
+    return cofinancing.allocate(total, [engine_rule(rule) for rule in rules])
 
 
 @transaction.atomic
@@ -403,7 +453,7 @@ def funding_rules_copy_year(*, convention: Convention, from_year: int, to_year: 
     source = list(FundingRule.objects.filter(convention=convention, year=from_year).order_by("rank", "pk"))
     if not source:
         raise ValidationError(_("The year %(year)s has no funding rule to copy.") % {"year": from_year})
-    _bump_version(convention, expected_version)
+    claim_version(convention, version=expected_version)
     FundingRule.objects.bulk_create(
         FundingRule(
             convention=convention,

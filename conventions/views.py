@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from conventions import cofinancing, services, summaries
 from conventions.enums import ConventionKind
@@ -34,7 +33,6 @@ from conventions.forms import (
     PostShareFormSet,
     RuleFormSetFactory,
     VersionForm,
-    engine_rule,
 )
 from conventions.models import (
     Convention,
@@ -44,17 +42,13 @@ from conventions.models import (
     PostCost,
     SteeringCommittee,
 )
+from iscg.concurrency import CONFLICT_STATUS, EditConflict, conflict_message, form_after_conflict
 from organisation import access
 from organisation.access import Action
 from organisation.models import Department, Post
 
 PAGE_SIZE = 25
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-CONCURRENT_UPDATE = gettext_lazy(
-    "Someone else changed this convention while you were editing it. Nothing was saved and your entries are "
-    "still below: check the convention in another tab, then save again to replace their changes with yours."
-)
 
 
 def _require_view(request):
@@ -79,15 +73,6 @@ def _convention(request, public_id, *, manage=False) -> Convention:
 
 def _department_funders(request, department_id):
     return Funder.objects.visible_to(request.scope).filter(department_id=department_id).order_by("name", "pk")
-
-
-def _with_version(data, version):
-    """A copy of the posted data carrying the current version (after a concurrent update)."""
-    data = data.copy()
-    for key in list(data):
-        if key == "version" or key.endswith("-version"):
-            data[key] = str(version)
-    return data
 
 
 # ---- List, detail -------------------------------------------------------------------------------
@@ -253,17 +238,17 @@ def convention_update(request, public_id):
     convention = _convention(request, public_id, manage=True)
     data = request.POST if request.method == "POST" else None
     form, parties, post_shares, planned = _convention_forms(request, instance=convention, data=data)
+    status = 200
     if data is not None and all([form.is_valid(), parties.is_valid(), post_shares.is_valid(), planned.is_valid()]):
         try:
             saved = _save_convention(request, form, parties, post_shares, planned, instance=convention)
-        except services.ConcurrentUpdateError:
+        except EditConflict as conflict:
             current = Convention.objects.visible_to(request.scope).get(pk=convention.pk)
-            messages.error(request, CONCURRENT_UPDATE)
-            form, parties, post_shares, planned = _convention_forms(
-                request, instance=current, data=_with_version(request.POST, current.version)
-            )
+            form, parties, post_shares, planned = _convention_forms(request, instance=current, data=request.POST)
             for bound in (form, parties, post_shares, planned):
                 bound.is_valid()
+            form_after_conflict(form, current, conflict)
+            status = CONFLICT_STATUS
             saved = None
         if saved is not None:
             messages.success(request, _("The convention has been saved."))
@@ -275,7 +260,7 @@ def convention_update(request, public_id):
         "planned": planned,
         "convention": convention,
     }
-    return render(request, "conventions/convention_form.html", context)
+    return render(request, "conventions/convention_form.html", context, status=status)
 
 
 # ---- Funding year -------------------------------------------------------------------------------
@@ -285,13 +270,6 @@ def _year(convention, year):
     if year not in convention.years:
         raise Http404
     return year
-
-
-def _period(convention, convention_post):
-    post = convention_post.post
-    starts_on = max(convention.starts_on, post.starts_on)
-    ends_on = min(convention.ends_on, post.ends_on) if post.ends_on else convention.ends_on
-    return starts_on, ends_on
 
 
 def funding_year(request, public_id, year):
@@ -341,8 +319,12 @@ def funding_year(request, public_id, year):
         return version_form, cost_forms, rule_forms
 
     version_form, cost_forms, rule_forms = bind(data)
-    allocation = _stored_allocation(convention, year, rules, convention_posts, costs)
+    allocation = _allocation_context(
+        services.funding_year_stored_allocation(rules=rules, costs=list(costs.values())),
+        {rule.funder_id: rule.funder.name for rule in rules},
+    )
     preview = False
+    status = 200
     if data is not None and all([version_form.is_valid(), cost_forms.is_valid(), rule_forms.is_valid()]):
         cost_data = {
             row["convention_post"]: services.CostData(
@@ -352,9 +334,18 @@ def funding_year(request, public_id, year):
             )
             for row in cost_forms.kept_data()
         }
-        rule_rows = rule_forms.kept_data()
+        rule_data = [services.RuleData.from_cleaned(row) for row in rule_forms.kept_data()]
         if "preview" in request.POST:
-            allocation = _preview(convention, year, convention_posts, cost_data, rule_rows)
+            allocation = _allocation_context(
+                services.funding_year_preview(
+                    convention=convention,
+                    year=year,
+                    convention_posts=convention_posts,
+                    costs=cost_data,
+                    rules=rule_data,
+                ),
+                {rule.funder.pk: rule.funder.name for rule in rule_data},
+            )
             preview = True
         else:
             try:
@@ -363,24 +354,14 @@ def funding_year(request, public_id, year):
                     year=year,
                     expected_version=version_form.cleaned_data["version"],
                     costs=cost_data,
-                    rules=[
-                        services.RuleData(
-                            funder=row["funder"],
-                            kind=row["kind"],
-                            rank=row["rank"],
-                            amount_cents=row.get("amount_cents"),
-                            percent=row.get("percent"),
-                            cap_cents=row.get("cap_cents"),
-                        )
-                        for row in rule_rows
-                    ],
+                    rules=rule_data,
                 )
-            except services.ConcurrentUpdateError:
-                current = Convention.objects.visible_to(request.scope).get(pk=convention.pk)
-                messages.error(request, CONCURRENT_UPDATE)
-                version_form, cost_forms, rule_forms = bind(_with_version(request.POST, current.version))
+            except EditConflict as conflict:
+                version_form, cost_forms, rule_forms = bind(request.POST)
                 for bound in (version_form, cost_forms, rule_forms):
                     bound.is_valid()
+                form_after_conflict(version_form, convention, conflict)
+                status = CONFLICT_STATUS
             except ValidationError as error:
                 version_form.add_error(None, error)
             else:
@@ -402,7 +383,7 @@ def funding_year(request, public_id, year):
         ),
         "has_rules": bool(rules),
     }
-    return render(request, "conventions/funding_year_form.html", context)
+    return render(request, "conventions/funding_year_form.html", context, status=status)
 
 
 def _label_cost_forms(cost_forms, convention_posts):
@@ -411,43 +392,10 @@ def _label_cost_forms(cost_forms, convention_posts):
     return [(form, by_id.get(str(form["convention_post"].value()))) for form in cost_forms.forms]
 
 
-def _allocation_rows(allocation: cofinancing.Allocation, funder_names: dict[int, str]):
-    return [(funder_names.get(funder_id, "—"), amount) for funder_id, amount in allocation.amounts.items()]
-
-
-def _stored_allocation(convention, year, rules, convention_posts, costs):
-    total = sum(cost.prorated_cost_cents for cost in costs.values())
-    allocation = cofinancing.Allocation(
-        total_cost_cents=total,
-        amounts={rule.funder_id: rule.committed_cents for rule in rules},
-        gap_cents=total - sum(rule.committed_cents for rule in rules),
-    )
-    return {
-        "allocation": allocation,
-        "rows": _allocation_rows(allocation, {r.funder_id: r.funder.name for r in rules}),
-    }
-
-
-def _preview(convention, year, convention_posts, cost_data, rule_rows):
-    """What the posted costs and rules would give, without saving anything."""
-    total = 0
-    for cp in convention_posts:
-        cost = cost_data.get(cp.pk)
-        if cost is None:
-            continue
-        starts_on, ends_on = _period(convention, cp)
-        total += cofinancing.prorated_cost_cents(
-            yearly_cost_cents=cost.salary_cents + cost.charges_cents + cost.running_costs_cents,
-            fte_share=cp.fte_share,
-            year=year,
-            starts_on=starts_on,
-            ends_on=ends_on,
-        )
-    allocation = cofinancing.allocate(total, [engine_rule(row) for row in rule_rows])
-    return {
-        "allocation": allocation,
-        "rows": _allocation_rows(allocation, {row["funder"].pk: row["funder"].name for row in rule_rows}),
-    }
+def _allocation_context(allocation: cofinancing.Allocation, funder_names: dict[int, str]) -> dict:
+    """The allocation and its (funder name, amount) rows, for the template."""
+    rows = [(funder_names.get(funder_id, "—"), amount) for funder_id, amount in allocation.amounts.items()]
+    return {"allocation": allocation, "rows": rows}
 
 
 def funding_year_copy(request, public_id, year):
@@ -464,8 +412,8 @@ def funding_year_copy(request, public_id, year):
         count = services.funding_rules_copy_year(
             convention=convention, from_year=year, to_year=to_year, expected_version=form.cleaned_data["version"]
         )
-    except services.ConcurrentUpdateError:
-        messages.error(request, CONCURRENT_UPDATE)
+    except EditConflict as conflict:
+        messages.error(request, conflict_message(conflict))
         return redirect("conventions:funding_year", public_id=convention.public_id, year=year)
     except ValidationError as error:
         for message in error.messages:

@@ -103,7 +103,7 @@ def coordinator_boards(*, scope, today: datetime.date, now: datetime.datetime) -
             last_interview=Max(
                 "interventions__starts_at",
                 filter=Q(
-                    interventions__status=InterventionStatus.DONE, interventions__kind=InterventionKind.INTERVIEW
+                    interventions__status=InterventionStatus.HELD, interventions__kind=InterventionKind.INTERVIEW
                 ),
             ),
         )

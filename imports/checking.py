@@ -32,7 +32,7 @@ from imports.format import CREATION_ORDER, DEFAULT_RECIPIENTS, LIST_SEPARATORS, 
 from imports.models import ImportedRecord
 from imports.reading import ErrorList, ReadResult, RowError, Value
 from organisation.models import Partner, PartnerType, Post, Unit
-from referrals.enums import PersonRole, Status, Urgency
+from referrals.enums import PersonRole, ReferralStatus, Urgency
 from referrals.models import Problem
 
 MAX_EXTERNAL_ID = 100
@@ -332,7 +332,7 @@ def check(read: ReadResult, *, post: Post, today: datetime.date | None = None, p
                         new_followup_person[external_id] = values["person"].external_id
                     elif (
                         record_type == RecordType.INTERVENTION
-                        and values["status"] == InterventionStatus.DONE
+                        and values["status"] == InterventionStatus.HELD
                         and values["followup"].external_id in new_followup_person
                     ):
                         person = new_followup_person[values["followup"].external_id]
@@ -445,14 +445,14 @@ def _check_referral(row: _RowChecker, *, lookups, resolve, **_kwargs) -> dict:
     elif referred_at and status_at < referred_at:
         row.error("status_date", _("The status cannot be dated before the referral."))
     reason = row.choice("closing_reason", "referral_closing_reason", default="")
-    if status == Status.CLOSED and not reason:
+    if status == ReferralStatus.CLOSED and not reason:
         row.error("closing_reason", _("A referral closed without follow-up needs a closing reason."))
-    if reason and status not in (Status.CLOSED, None):
+    if reason and status not in (ReferralStatus.CLOSED, None):
         row.error("closing_reason", _("A closing reason is only for a referral closed without follow-up."))
     followup = None
     if row.text("followup"):
         followup = _reference(row, "followup", RecordType.FOLLOWUP, resolve)
-        if status not in (Status.TAKEN_UP, None):
+        if status not in (ReferralStatus.TAKEN_UP, None):
             row.error("status", _("A referral linked to a follow-up has status “taken up”."))
     persons = []
     for token in _split(row.text("persons")):
@@ -473,7 +473,7 @@ def _check_referral(row: _RowChecker, *, lookups, resolve, **_kwargs) -> dict:
         "urgency": urgency,
         "status": status,
         "status_at": status_at,
-        "closing_reason": reason if status == Status.CLOSED else "",
+        "closing_reason": reason if status == ReferralStatus.CLOSED else "",
         "followup": followup,
         "persons": persons,
     }
@@ -483,7 +483,7 @@ def _check_intervention(row: _RowChecker, *, resolve, **_kwargs) -> dict:
     followup = _reference(row, "followup", RecordType.FOLLOWUP, resolve)
     starts_at = row.moment("date", "time")
     status = row.choice("status", "intervention_status")
-    if status == InterventionStatus.DONE and starts_at and starts_at > timezone.now() + datetime.timedelta(minutes=5):
+    if status == InterventionStatus.HELD and starts_at and starts_at > timezone.now() + datetime.timedelta(minutes=5):
         row.error("date", _("A held intervention cannot be dated in the future."))
     return {
         "followup": followup,

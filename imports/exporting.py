@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -28,8 +28,7 @@ from casework.models import Assessment, FollowUp, Intervention, Orientation, Per
 from imports.enums import RecordType
 from imports.format import EXAMPLE_ID, EXAMPLE_ROWS, SHEETS, SHEETS_BY_TYPE, YES_NO_LABELS, enum_labels, french_label
 from organisation.models import Post
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import PersonRole, Source, Status, Urgency
+from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus, Source, Urgency
 from referrals.models import Referral
 
 Table = tuple[list[str], list[list[str]]]
@@ -80,7 +79,7 @@ def post_tables(post: Post) -> dict[str, Table]:
                 person_ids[followup.person_id],
                 _day(followup.opened_on),
                 _day(followup.closed_on),
-                french_label(ClosingReason, followup.closing_reason) if followup.closing_reason else "",
+                french_label(FollowUpClosingReason, followup.closing_reason) if followup.closing_reason else "",
                 french_label(FollowUpRole, followup.person_role),
                 " | ".join(problem.code for problem in followup.problems.order_by("position")),
             ]
@@ -96,10 +95,10 @@ def post_tables(post: Post) -> dict[str, Table]:
     for referral in referrals:
         day, clock = _clock(referral.referred_at)
         status_at = {
-            Status.RECEIVED: referral.received_at,
-            Status.TAKEN_UP: referral.taken_up_at,
-            Status.CLOSED: referral.closed_at,
-            Status.WITHDRAWN: referral.withdrawn_at,
+            ReferralStatus.RECEIVED: referral.received_at,
+            ReferralStatus.TAKEN_UP: referral.taken_up_at,
+            ReferralStatus.CLOSED: referral.closed_at,
+            ReferralStatus.WITHDRAWN: referral.withdrawn_at,
         }.get(referral.status)
         status_day, status_clock = _clock(status_at) if status_at else ("", "")
         followup_id, person_id, role = linked.get(referral.pk, (None, None, None))
@@ -115,7 +114,7 @@ def post_tables(post: Post) -> dict[str, Table]:
                 referral.unit.name,
                 french_label(Source, referral.source),
                 french_label(Urgency, referral.urgency),
-                french_label(Status, referral.status),
+                french_label(ReferralStatus, referral.status),
                 status_day,
                 status_clock,
                 french_label(ReferralClosingReason, referral.closing_reason) if referral.closing_reason else "",

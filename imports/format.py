@@ -13,7 +13,7 @@ from django.utils import translation
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -25,8 +25,7 @@ from casework.enums import (
 )
 from casework.normalise import normalise_text
 from imports.enums import RecordType
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import PersonRole, Source, Status, Urgency
+from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus, Source, Urgency
 
 
 @dataclass(frozen=True)
@@ -266,11 +265,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         Urgency.NORMAL: ("normale", "normal"),
     },
     "referral_status": {
-        Status.SUBMITTED: ("transmise", "deposee", "envoyee"),
-        Status.RECEIVED: ("recue",),
-        Status.TAKEN_UP: ("prise en charge", "pec"),
-        Status.CLOSED: ("cloturee", "cloturee sans suivi", "close", "classee"),
-        Status.WITHDRAWN: ("retiree",),
+        ReferralStatus.SUBMITTED: ("transmise", "deposee", "envoyee"),
+        ReferralStatus.RECEIVED: ("recue",),
+        ReferralStatus.TAKEN_UP: ("prise en charge", "pec"),
+        ReferralStatus.CLOSED: ("cloturee", "cloturee sans suivi", "close", "classee"),
+        ReferralStatus.WITHDRAWN: ("retiree",),
     },
     "referral_closing_reason": {
         ReferralClosingReason.UNREACHABLE: ("injoignable", "personne injoignable"),
@@ -293,11 +292,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         FollowUpRole.OTHER: ("autre",),
     },
     "closing_reason": {
-        ClosingReason.HANDED_OVER: ("relais passe", "relais"),
-        ClosingReason.RESOLVED: ("situation resolue", "resolue"),
-        ClosingReason.LOST_CONTACT: ("perte de contact",),
-        ClosingReason.REFUSED: ("refus",),
-        ClosingReason.MOVED: ("demenagement",),
+        FollowUpClosingReason.HANDED_OVER: ("relais passe", "relais"),
+        FollowUpClosingReason.RESOLVED: ("situation resolue", "resolue"),
+        FollowUpClosingReason.LOST_CONTACT: ("perte de contact",),
+        FollowUpClosingReason.REFUSED: ("refus",),
+        FollowUpClosingReason.MOVED: ("demenagement",),
     },
     "intervention_kind": {
         InterventionKind.INTERVIEW: ("entretien",),
@@ -317,7 +316,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "intervention_status": {
         InterventionStatus.PLANNED: ("planifie", "prevu", "a venir"),
-        InterventionStatus.DONE: ("realise", "fait", "honore"),
+        InterventionStatus.HELD: ("realise", "fait", "honore"),
         InterventionStatus.NO_SHOW: ("non honore", "absent", "lapin"),
         InterventionStatus.CANCELLED: ("annule",),
     },
@@ -341,11 +340,11 @@ ENUMS = {
     "age_class": AgeClass,
     "source": Source,
     "urgency": Urgency,
-    "referral_status": Status,
+    "referral_status": ReferralStatus,
     "referral_closing_reason": ReferralClosingReason,
     "person_role": PersonRole,
     "followup_role": FollowUpRole,
-    "closing_reason": ClosingReason,
+    "closing_reason": FollowUpClosingReason,
     "intervention_kind": InterventionKind,
     "place": Place,
     "intervention_status": InterventionStatus,

@@ -32,7 +32,7 @@ from imports.format import CREATION_ORDER
 from imports.models import ImportBatch, ImportedRecord
 from imports.reading import ErrorList, read_upload
 from organisation.models import Post
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import DangerAssessment, Referral, ReferralAddendum, ReferralNumberSequence, ReferralPerson
 
 logger = logging.getLogger(__name__)
@@ -357,7 +357,7 @@ def _referral_numbers(plan: checking.Plan) -> dict[int, str]:
 
 def _referral(values: dict, *, number: str, by: User) -> Referral:
     status, at = values["status"], values["status_at"]
-    received = status in (Status.RECEIVED, Status.TAKEN_UP, Status.CLOSED)
+    received = status in (ReferralStatus.RECEIVED, ReferralStatus.TAKEN_UP, ReferralStatus.CLOSED)
     return Referral(
         number=number,
         idempotency_key=uuid.uuid4(),
@@ -372,13 +372,13 @@ def _referral(values: dict, *, number: str, by: User) -> Referral:
         status_changed_at=at,
         received_at=at if received else None,
         received_by=by if received else None,
-        taken_up_at=at if status == Status.TAKEN_UP else None,
-        taken_up_by=by if status == Status.TAKEN_UP else None,
-        closed_at=at if status == Status.CLOSED else None,
-        closed_by=by if status == Status.CLOSED else None,
+        taken_up_at=at if status == ReferralStatus.TAKEN_UP else None,
+        taken_up_by=by if status == ReferralStatus.TAKEN_UP else None,
+        closed_at=at if status == ReferralStatus.CLOSED else None,
+        closed_by=by if status == ReferralStatus.CLOSED else None,
         closing_reason=values["closing_reason"],
-        withdrawn_at=at if status == Status.WITHDRAWN else None,
-        withdrawn_by=by if status == Status.WITHDRAWN else None,
+        withdrawn_at=at if status == ReferralStatus.WITHDRAWN else None,
+        withdrawn_by=by if status == ReferralStatus.WITHDRAWN else None,
     )
 
 

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from organisation.access import build_scope
+from organisation.scope import build_scope
 
 
 class ScopeMiddleware:

@@ -5,7 +5,6 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import User
 from background.outbox import queue_email
+from iscg.concurrency import save_with_version
 from organisation.models import Partner, Post, PostAssignment
 
 logger = logging.getLogger(__name__)
@@ -33,14 +33,6 @@ PARTNER_FIELDS = [
 ]
 
 
-class EditConflict(Exception):
-    """Someone saved the record after it was loaded: nothing was written."""
-
-    def __init__(self, changed_fields: list[str]):
-        self.changed_fields = changed_fields
-        super().__init__(_("This record was changed by someone else while you were editing it."))
-
-
 @transaction.atomic
 def partner_create(*, by: User, **data) -> Partner:
     return Partner.objects.create(**{field: data[field] for field in PARTNER_FIELDS if field in data})
@@ -50,16 +42,7 @@ def partner_create(*, by: User, **data) -> Partner:
 def partner_update(*, partner: Partner, version: int, by: User, **data) -> Partner:
     """Save the edit only if nobody saved the partner since `version` was loaded."""
     values = {field: data[field] for field in PARTNER_FIELDS if field in data}
-    updated = Partner.objects.filter(pk=partner.pk, version=version).update(**values, version=F("version") + 1)
-    if not updated:
-        current = Partner.objects.get(pk=partner.pk)
-        changed = [
-            str(Partner._meta.get_field(field).verbose_name)
-            for field, value in values.items()
-            if getattr(current, field) != value
-        ]
-        raise EditConflict(changed)
-    partner.refresh_from_db()
+    save_with_version(partner, version=version, values=values)
     return partner
 
 

@@ -13,6 +13,7 @@ from accounts.enums import Role
 from accounts.history import account_history
 from audit.enums import JournalAction
 from audit.services import journal_assignment
+from iscg.concurrency import CONFLICT_STATUS, EditConflict, form_after_conflict
 from organisation import access, services, staff
 from organisation.access import Action
 from organisation.filters import PartnerFilter
@@ -149,19 +150,11 @@ def partner_update(request, public_id):
             services.partner_update(
                 partner=partner, version=form.cleaned_data["version"] or 0, by=request.user, **data
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
+            form_after_conflict(form, partner, conflict)
             current = Partner.objects.visible_to(request.scope).get(pk=partner.pk)
-            form.data = form.data.copy()
-            form.data["version"] = current.version  # a second save overwrites, knowingly
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this partner while you were editing it. Fields changed meanwhile: "
-                    "%(fields)s. Your input is kept below: check it, then save again to replace their version."
-                )
-                % {"fields": ", ".join(conflict.changed_fields) or "—"},
-            )
-            return render(request, "organisation/partner_form.html", {"form": form, "partner": current}, status=409)
+            context = {"form": form, "partner": current}
+            return render(request, "organisation/partner_form.html", context, status=CONFLICT_STATUS)
         messages.success(request, _("The partner is updated."))
         return redirect(partner)
     return render(request, "organisation/partner_form.html", {"form": form, "partner": partner})

@@ -28,7 +28,7 @@ class Urgency(models.TextChoices):
 URGENCY_RANK = {Urgency.IMMEDIATE: 0, Urgency.WITHIN_48H: 1, Urgency.NORMAL: 2}
 
 
-class Status(models.TextChoices):
+class ReferralStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RECEIVED = "received", _("Received")
     TAKEN_UP = "taken_up", _("Taken up")
@@ -38,22 +38,22 @@ class Status(models.TextChoices):
 
 # The allowed transitions of the referral workflow: one service per arrow (referrals.services).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.SUBMITTED: frozenset({Status.RECEIVED, Status.WITHDRAWN}),
-    Status.RECEIVED: frozenset({Status.TAKEN_UP, Status.CLOSED, Status.WITHDRAWN}),
-    Status.TAKEN_UP: frozenset(),
-    Status.CLOSED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
+    ReferralStatus.SUBMITTED: frozenset({ReferralStatus.RECEIVED, ReferralStatus.WITHDRAWN}),
+    ReferralStatus.RECEIVED: frozenset({ReferralStatus.TAKEN_UP, ReferralStatus.CLOSED, ReferralStatus.WITHDRAWN}),
+    ReferralStatus.TAKEN_UP: frozenset(),
+    ReferralStatus.CLOSED: frozenset(),
+    ReferralStatus.WITHDRAWN: frozenset(),
 }
 
 # Statuses the ISCG still have to act upon (the navigation badge counts SUBMITTED only).
-OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED)
+OPEN_STATUSES = (ReferralStatus.SUBMITTED, ReferralStatus.RECEIVED)
 
 
 def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
-class ClosingReason(models.TextChoices):
+class ReferralClosingReason(models.TextChoices):
     UNREACHABLE = "unreachable", _("Person unreachable")
     REFUSED = "refused", _("Refused by the person")
     OUT_OF_SCOPE = "out_of_scope", _("Outside the ISCG's remit")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iscg.forms import FilterForm
 from organisation.models import Post, Unit
-from referrals.enums import OPEN_STATUSES, Source, Status, Urgency
+from referrals.enums import OPEN_STATUSES, ReferralStatus, Source, Urgency
 from referrals.forms import DateInput
 from referrals.models import Referral
 
@@ -16,7 +16,7 @@ class ReferralFilter(django_filters.FilterSet):
     """The ISCG triage queue. Without a status, it shows the referrals still to act upon."""
 
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.choices, empty_label=_("To process"), method="filter_status"
+        label=_("Status"), choices=ReferralStatus.choices, empty_label=_("To process"), method="filter_status"
     )
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=_units, empty_label=_("All my units"))
     source = django_filters.ChoiceFilter(label=_("Channel"), choices=Source.choices, empty_label=_("All channels"))
@@ -50,7 +50,7 @@ class UnitReferralFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(
         label=_("Number"), field_name="number", lookup_expr="icontains", help_text=_("All or part of it.")
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices, empty_label=_("All"))
     referred_after = django_filters.DateFilter(
         label=_("Referred from"), field_name="referred_at", lookup_expr="date__gte", widget=DateInput
     )
@@ -79,7 +79,7 @@ class DepartmentReferralFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[(WAITING, _("To process")), *Status.choices],
+        choices=[(WAITING, _("To process")), *ReferralStatus.choices],
         empty_label=_("All"),
         method="filter_status",
     )

@@ -9,7 +9,7 @@ from dsfr.widgets import InlineRadioSelect
 from accounts.enums import Role
 from iscg.forms import DsfrBaseForm
 from organisation.models import Unit
-from referrals.enums import POLICE_SOURCES, Answer, ClosingReason, GridPart, PersonRole, Source
+from referrals.enums import POLICE_SOURCES, Answer, GridPart, PersonRole, ReferralClosingReason, Source
 from referrals.models import GridItem, GridVersion, Problem, Referral, ReferralPerson
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -245,4 +245,4 @@ class AddendumForm(DsfrBaseForm):
 
 
 class CloseForm(DsfrBaseForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *ClosingReason.choices])
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *ReferralClosingReason.choices])

@@ -16,13 +16,13 @@ from referrals.enums import (
     OPEN_STATUSES,
     URGENCY_RANK,
     Answer,
-    ClosingReason,
     FilledBy,
     GridPart,
     PersonRole,
+    ReferralClosingReason,
+    ReferralStatus,
     Sex,
     Source,
-    Status,
     Urgency,
 )
 
@@ -161,7 +161,7 @@ class Referral(models.Model):
         _("children in the household"), null=True, blank=True, validators=[MaxValueValidator(30)]
     )
 
-    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SUBMITTED)
+    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus, default=ReferralStatus.SUBMITTED)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     received_by = models.ForeignKey(
@@ -190,7 +190,7 @@ class Referral(models.Model):
         blank=True,
         related_name="+",
     )
-    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason, blank=True)
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ReferralClosingReason, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -217,7 +217,7 @@ class Referral(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=Status.values),
+                condition=Q(status__in=ReferralStatus.values),
                 name="referral_status_valid",
                 violation_error_message=_("Unknown referral status."),
             ),
@@ -232,14 +232,14 @@ class Referral(models.Model):
                 violation_error_message=_("Unknown urgency."),
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[Status.RECEIVED, Status.TAKEN_UP, Status.CLOSED])
+                condition=~Q(status__in=[ReferralStatus.RECEIVED, ReferralStatus.TAKEN_UP, ReferralStatus.CLOSED])
                 | Q(received_at__isnull=False, received_by__isnull=False),
                 name="referral_received_has_timestamp",
                 violation_error_message=_("A referral received by the ISCG records who received it and when."),
             ),
             models.CheckConstraint(
-                condition=Q(status=Status.TAKEN_UP, taken_up_at__isnull=False, taken_up_by__isnull=False)
-                | (~Q(status=Status.TAKEN_UP) & Q(taken_up_at__isnull=True, taken_up_by__isnull=True)),
+                condition=Q(status=ReferralStatus.TAKEN_UP, taken_up_at__isnull=False, taken_up_by__isnull=False)
+                | (~Q(status=ReferralStatus.TAKEN_UP) & Q(taken_up_at__isnull=True, taken_up_by__isnull=True)),
                 name="referral_taken_up_iff_timestamp",
                 violation_error_message=_(
                     "A referral is taken up if and only if who took it up and when are recorded."
@@ -247,20 +247,23 @@ class Referral(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    status=Status.CLOSED,
+                    status=ReferralStatus.CLOSED,
                     closed_at__isnull=False,
                     closed_by__isnull=False,
-                    closing_reason__in=ClosingReason.values,
+                    closing_reason__in=ReferralClosingReason.values,
                 )
-                | (~Q(status=Status.CLOSED) & Q(closed_at__isnull=True, closed_by__isnull=True, closing_reason="")),
+                | (
+                    ~Q(status=ReferralStatus.CLOSED)
+                    & Q(closed_at__isnull=True, closed_by__isnull=True, closing_reason="")
+                ),
                 name="referral_closed_iff_reason",
                 violation_error_message=_(
                     "A referral is closed without follow-up if and only if it has a closing reason, who and when."
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(status=Status.WITHDRAWN, withdrawn_at__isnull=False, withdrawn_by__isnull=False)
-                | (~Q(status=Status.WITHDRAWN) & Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)),
+                condition=Q(status=ReferralStatus.WITHDRAWN, withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                | (~Q(status=ReferralStatus.WITHDRAWN) & Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)),
                 name="referral_withdrawn_iff_timestamp",
                 violation_error_message=_(
                     "A referral is withdrawn if and only if who withdrew it and when are recorded."
@@ -281,7 +284,7 @@ class Referral(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (Status.SUBMITTED, Status.RECEIVED)
+        return self.status in (ReferralStatus.SUBMITTED, ReferralStatus.RECEIVED)
 
 
 class ReferralAddendum(models.Model):

@@ -19,7 +19,7 @@ from background.outbox import queue_email
 from organisation.enums import Force
 from organisation.models import Post, PostAssignment, Unit
 from referrals.danger import evaluate_danger
-from referrals.enums import Answer, ClosingReason, FilledBy, Source, Status, can_transition
+from referrals.enums import Answer, FilledBy, ReferralClosingReason, ReferralStatus, Source, can_transition
 from referrals.models import (
     DangerAnswer,
     DangerAssessment,
@@ -141,7 +141,7 @@ def referral_file(
         facts_at=facts_at,
         children_count=children_count,
         callback_contact=callback_contact,
-        status=Status.SUBMITTED,
+        status=ReferralStatus.SUBMITTED,
         status_changed_at=referred_at,
         number=_next_number(unit=unit, on=on),
     )
@@ -223,7 +223,7 @@ def _transition(referral: Referral, target: str, **changes) -> Referral:
     if not can_transition(locked.status, target):
         raise TransitionError(
             _("This referral is “%(status)s”: it cannot become “%(target)s”.")
-            % {"status": locked.get_status_display(), "target": Status(target).label}
+            % {"status": locked.get_status_display(), "target": ReferralStatus(target).label}
         )
     now = timezone.now()
     locked.status = target
@@ -238,7 +238,7 @@ def _transition(referral: Referral, target: str, **changes) -> Referral:
 
 @transaction.atomic
 def referral_mark_received(*, referral: Referral, by: User) -> Referral:
-    referral = _transition(referral, Status.RECEIVED, received_at=_NOW, received_by=by)
+    referral = _transition(referral, ReferralStatus.RECEIVED, received_at=_NOW, received_by=by)
     logger.info("Referral %s received", referral.number)
     return referral
 
@@ -246,16 +246,16 @@ def referral_mark_received(*, referral: Referral, by: User) -> Referral:
 @transaction.atomic
 def referral_take_up(*, referral: Referral, by: User) -> Referral:
     """Record the decision to take the situation up (follow-ups arrive with the casework app)."""
-    referral = _transition(referral, Status.TAKEN_UP, taken_up_at=_NOW, taken_up_by=by)
+    referral = _transition(referral, ReferralStatus.TAKEN_UP, taken_up_at=_NOW, taken_up_by=by)
     logger.info("Referral %s taken up", referral.number)
     return referral
 
 
 @transaction.atomic
 def referral_close_without_followup(*, referral: Referral, by: User, reason: str) -> Referral:
-    if reason not in ClosingReason.values:
+    if reason not in ReferralClosingReason.values:
         raise TransitionError(_("Choose a reason to close this referral."))
-    referral = _transition(referral, Status.CLOSED, closed_at=_NOW, closed_by=by, closing_reason=reason)
+    referral = _transition(referral, ReferralStatus.CLOSED, closed_at=_NOW, closed_by=by, closing_reason=reason)
     logger.info("Referral %s closed without follow-up (%s)", referral.number, reason)
     return referral
 
@@ -265,7 +265,7 @@ def referral_withdraw(*, referral: Referral, by: User) -> Referral:
     """The police author withdraws a referral filed by mistake: it is kept, marked withdrawn."""
     if referral.author_id != by.pk:
         raise TransitionError(_("Only the author of a referral can withdraw it."))
-    referral = _transition(referral, Status.WITHDRAWN, withdrawn_at=_NOW, withdrawn_by=by)
+    referral = _transition(referral, ReferralStatus.WITHDRAWN, withdrawn_at=_NOW, withdrawn_by=by)
     logger.info("Referral %s withdrawn", referral.number)
     return referral
 
@@ -273,7 +273,7 @@ def referral_withdraw(*, referral: Referral, by: User) -> Referral:
 @transaction.atomic
 def referral_add_information(*, referral: Referral, by: User, text: str) -> ReferralAddendum:
     """The police add information to a referral they can see; the post's ISCG are told (no personal data)."""
-    if referral.status == Status.WITHDRAWN:
+    if referral.status == ReferralStatus.WITHDRAWN:
         raise TransitionError(_("This referral was withdrawn: information can no longer be added to it."))
     addendum = ReferralAddendum.objects.create(referral=referral, author=by, text=text)
     logger.info("Referral %s: information added", referral.number)

@@ -15,7 +15,7 @@ from organisation import access
 from organisation.access import Action
 from organisation.models import Post
 from referrals import services
-from referrals.enums import OPEN_STATUSES, FilledBy, Status, can_transition
+from referrals.enums import OPEN_STATUSES, FilledBy, ReferralStatus, can_transition
 from referrals.filters import DepartmentReferralFilter, ReferralFilter, UnitReferralFilter
 from referrals.forms import AddendumForm, CloseForm, DangerGridForm, ReferralForm, person_formset
 from referrals.models import GridVersion, PoliceHomeVisit, Referral
@@ -70,7 +70,7 @@ def police_home(request):
     changed = (
         Referral.objects.visible_to(request.scope)
         .filter(author=request.user, status_changed_at__gt=since)
-        .exclude(status=Status.SUBMITTED)
+        .exclude(status=ReferralStatus.SUBMITTED)
         .select_related("unit")
         .order_by("-status_changed_at", "-pk")
     )
@@ -167,7 +167,7 @@ def filed(request, public_id):
 
 
 def _can_add_information(request, referral: Referral) -> bool:
-    return access.can(request.scope, Action.ADD_REFERRAL_INFORMATION) and referral.status != Status.WITHDRAWN
+    return access.can(request.scope, Action.ADD_REFERRAL_INFORMATION) and referral.status != ReferralStatus.WITHDRAWN
 
 
 def add_information(request, public_id):
@@ -190,7 +190,7 @@ def _can_withdraw(request, referral: Referral) -> bool:
     return (
         access.can(request.scope, Action.WITHDRAW_REFERRAL)
         and referral.author_id == request.user.pk
-        and can_transition(referral.status, Status.WITHDRAWN)
+        and can_transition(referral.status, ReferralStatus.WITHDRAWN)
     )
 
 
@@ -217,8 +217,8 @@ def queue(request):
     scoped = Referral.objects.visible_to(request.scope)
     referral_filter = ReferralFilter(request.GET, queryset=scoped.with_queue_data(), request=request)
     page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = scoped.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in Status.values})
-    counts = [(Status(status), totals[status]) for status in Status.values]
+    totals = scoped.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in ReferralStatus.values})
+    counts = [(ReferralStatus(status), totals[status]) for status in ReferralStatus.values]
     posts = Post.objects.visible_to(request.scope).with_list_data() if request.scope.role == Role.ISCG else None
     context = {
         "filter": referral_filter,
@@ -243,9 +243,9 @@ def detail(request, public_id):
         "addenda": addenda,
         "assessments": assessments,
         "close_form": CloseForm(),
-        "can_receive": can_transition(referral.status, Status.RECEIVED),
+        "can_receive": can_transition(referral.status, ReferralStatus.RECEIVED),
         "can_take_up": can_take_up(referral),
-        "can_close": can_transition(referral.status, Status.CLOSED),
+        "can_close": can_transition(referral.status, ReferralStatus.CLOSED),
     }
     journal_read(request, referral)
     return render(request, "referrals/referral_detail.html", context)
@@ -297,7 +297,7 @@ def can_take_up(referral: Referral) -> bool:
     """Still to decide, or taken up before follow-ups existed and never linked to one."""
     if referral.status in OPEN_STATUSES:
         return True
-    return referral.status == Status.TAKEN_UP and not referral.followups.exists()
+    return referral.status == ReferralStatus.TAKEN_UP and not referral.followups.exists()
 
 
 def take_up(request, public_id):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.dateparse import parse_datetime
 
-from reporting.bilan import Bilan, BilanScope, Cell, Indicator, Month, Period, ScopeKind, Unit
+from reporting.bilan import Bilan, BilanScope, Cell, FigureUnit, Indicator, Month, Period, ScopeKind
 from reporting.exports import bilan_json
 from reporting.summary import format_value
 
@@ -51,7 +51,7 @@ def bilan_from_data(data: dict) -> Bilan:
         indicator_id: Indicator(
             id=indicator_id,
             label=item["label"],
-            unit=Unit(item["unit"]),
+            unit=FigureUnit(item["unit"]),
             total=item["total"],
             breakdown=tuple(
                 Cell(key=key, label=cell["label"], value=cell["value"], percent=cell["percent"])
@@ -60,7 +60,7 @@ def bilan_from_data(data: dict) -> Bilan:
             denominator_label=item.get("denominator_label", ""),
             is_multi_valued=item.get("is_multi_valued", False),
             details=tuple(
-                (key, detail["label"], detail["value"], Unit(detail["unit"]))
+                (key, detail["label"], detail["value"], FigureUnit(detail["unit"]))
                 for key, detail in item["details"].items()
             ),
             note=item.get("note", ""),

@@ -1,6 +1,6 @@
 """Queries on a second database connection, run while the caller runs others.
 
-A national bilan spends half its time in one query (the persons met, ``_PersonFacts``) while the
+A national bilan spends half its time in one query (the persons met, ``PersonFacts``) while the
 other sections wait their turn; on PostgreSQL that query runs on its own connection in a thread, so
 the server works on both at once. ``alongside()`` yields an object whose ``submit(function, *args)``
 returns a ``concurrent.futures.Future``:

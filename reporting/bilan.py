@@ -23,7 +23,7 @@ def primary_mask_label(threshold: int) -> str:
 Value = int | float | str | None  # str only once masked; None when a figure cannot be computed
 
 
-class Unit(StrEnum):
+class FigureUnit(StrEnum):
     """What a figure counts: decides its formatting and whether masking applies."""
 
     PERSONS = "persons"  # masked (docs/domain.md §7.3: counts of persons)
@@ -39,7 +39,7 @@ class Unit(StrEnum):
 
     @property
     def is_masked(self) -> bool:
-        return self in {Unit.PERSONS, Unit.FOLLOWUPS, Unit.TRANSMISSIONS}
+        return self in {FigureUnit.PERSONS, FigureUnit.FOLLOWUPS, FigureUnit.TRANSMISSIONS}
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Cell:
 class Indicator:
     id: str  # stable id of docs/domain.md §7.2: "A1" … "I4"
     label: str
-    unit: Unit
+    unit: FigureUnit
     total: Value
     breakdown: tuple[Cell, ...] = ()
     # What percentages of the breakdown are taken of, in words ("des 98 personnes rencontrées").
@@ -64,7 +64,7 @@ class Indicator:
     # True when a person counts once per value (problems, places…): the breakdown may sum above the total.
     is_multi_valued: bool = False
     # Secondary figures of the indicator (median, mean, waiting…): key → (label, value, unit).
-    details: tuple[tuple[str, str, Value, Unit], ...] = ()
+    details: tuple[tuple[str, str, Value, FigureUnit], ...] = ()
     note: str = ""  # a short French explanation of the counting rule
 
     @property

@@ -14,7 +14,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reporting.bilan import Bilan, Indicator, Unit, Value
+from reporting.bilan import Bilan, FigureUnit, Indicator, Value
 from reporting.summary import format_change, format_percent, format_value, is_number, short_period_label
 
 WIDTH = 640
@@ -104,7 +104,7 @@ def _empty_bar(x: float, y: float, height: float) -> SafeString:
     )
 
 
-def _value_text(value: Value, unit: Unit, percent: float | None = None) -> str:
+def _value_text(value: Value, unit: FigureUnit, percent: float | None = None) -> str:
     text = format_value(value, unit)
     if percent is not None:
         text = f"{text} ({format_percent(percent)})"
@@ -246,7 +246,7 @@ def monthly_svg(bilan: Bilan) -> SafeString:
                 GREY,
             )
         )
-        body.append(_text(left - 6, y + 4, format_value(tick, Unit.INTERVENTIONS), anchor="end", fill=GREY))
+        body.append(_text(left - 6, y + 4, format_value(tick, FigureUnit.INTERVENTIONS), anchor="end", fill=GREY))
     held_points, person_lines, line = [], [], []
     for index, month in enumerate(months):
         x = left + index * step

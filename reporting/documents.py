@@ -3,7 +3,7 @@
 A PDF of a department or national bilan costs seconds (figures, then rendering), and so does any file of
 the national bilan (its figures alone): the download link
 creates a BilanDocument and the worker prepares it. The worker computes the bilan again from the
-request's validated query with the requester's scope as it is then (organisation.access.build_scope),
+request's validated query with the requester's scope as it is then (organisation.scope.build_scope),
 so the same access and masking rules apply; the stored file is served to its requester only, and
 deleted when it expires (BILAN_DOCUMENT_HOURS)."""
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisation import access
+from organisation.scope import build_scope
 from reporting.bilan import ScopeKind
 from reporting.models import BilanDocument, DocumentStatus
 
@@ -79,7 +80,7 @@ def bilan_document_prepare(*, document_id: int) -> None:
     document = BilanDocument.objects.select_related("requested_by").get(pk=document_id)
     started = time.monotonic()
     try:
-        scope = access.build_scope(document.requested_by)
+        scope = build_scope(document.requested_by)
         access.require(scope, access.Action.VIEW_BILAN)
         form = BilanForm(QueryDict(document.query), scope=scope)
         if not form.is_valid():

@@ -1,5 +1,9 @@
 """Downloadable outputs of a bilan (JSON, CSV, XLSX) and of the cofinancing summaries (PDF, XLSX).
 
+Over 600 lines and kept whole: the formats share their column layout and number writers (a split
+by format would scatter what must read the same in every file); the next split is one module per
+document (bilan, convention summary, department summary).
+
 They read only Bilan objects and the summaries of ``conventions.summaries``, never the database.
 Money is integer cents in the data: the JSON keeps cents (its unit says "cents"), CSV, XLSX and PDF
 show euros.
@@ -21,9 +25,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from conventions.summaries import ConventionSummary, DepartmentSummary
-from conventions.templatetags.money import euros, percent
-from reporting.bilan import GROUPS, Bilan, Indicator, ScopeKind, Unit, Value
-from reporting.pdf import render_pdf
+from conventions.templatetags.money import percent
+from iscg.formatting import euros
+from iscg.pdf import render_pdf
+from reporting.bilan import GROUPS, Bilan, FigureUnit, Indicator, ScopeKind, Value
 from reporting.summary import format_date, format_value, masking_notice, period_label, summary_sentences
 
 BOM = "\ufeff"
@@ -39,20 +44,20 @@ HEADING = Font(bold=True, size=12)
 ITALIC = Font(italic=True)
 
 
-def unit_label(unit: Unit) -> str:
+def unit_label(unit: FigureUnit) -> str:
     """What the values of a CSV or XLSX row count, in words (money shows euros there)."""
     return {
-        Unit.PERSONS: _("persons"),
-        Unit.FOLLOWUPS: _("follow-ups"),
-        Unit.REFERRALS: _("referrals"),
-        Unit.INTERVENTIONS: _("interventions"),
-        Unit.ORIENTATIONS: _("orientations"),
-        Unit.TRANSMISSIONS: _("transmissions"),
-        Unit.MEETINGS: _("meetings"),
-        Unit.DAYS: _("days"),
-        Unit.RATIO: _("ratio"),
-        Unit.CENTS: _("euros"),
-    }[Unit(unit)]
+        FigureUnit.PERSONS: _("persons"),
+        FigureUnit.FOLLOWUPS: _("follow-ups"),
+        FigureUnit.REFERRALS: _("referrals"),
+        FigureUnit.INTERVENTIONS: _("interventions"),
+        FigureUnit.ORIENTATIONS: _("orientations"),
+        FigureUnit.TRANSMISSIONS: _("transmissions"),
+        FigureUnit.MEETINGS: _("meetings"),
+        FigureUnit.DAYS: _("days"),
+        FigureUnit.RATIO: _("ratio"),
+        FigureUnit.CENTS: _("euros"),
+    }[FigureUnit(unit)]
 
 
 # ---- JSON ---------------------------------------------------------------------------------------
@@ -86,13 +91,13 @@ def bilan_json(bilan: Bilan) -> dict:
 # ---- CSV ----------------------------------------------------------------------------------------
 
 
-def _csv_number(value: Value, unit: Unit) -> str:
+def _csv_number(value: Value, unit: FigureUnit) -> str:
     """French Excel reads a decimal comma and no grouping: 1234 ; 4,5 ; 90000,00 (euros)."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if unit == Unit.CENTS:
+    if unit == FigureUnit.CENTS:
         return f"{Decimal(int(value)) / 100:.2f}".replace(".", ",")
     if float(value).is_integer():
         return str(int(value))
@@ -171,13 +176,13 @@ def _new_workbook() -> Workbook:
     return workbook
 
 
-def _put(sheet, row: int, column: int, value, *, unit: Unit | None = None, font: Font | None = None):
+def _put(sheet, row: int, column: int, value, *, unit: FigureUnit | None = None, font: Font | None = None):
     """Write a value: numbers as numbers (euros from cents, formatted), masked strings as right-aligned text."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str) and unit is not None:  # a masked figure
         cell.value = value
         cell.alignment = Alignment(horizontal="right")
-    elif unit == Unit.CENTS and value is not None:
+    elif unit == FigureUnit.CENTS and value is not None:
         cell.value = Decimal(int(value)) / 100
         cell.number_format = EURO_FORMAT
     elif unit is not None and value is not None:
@@ -191,7 +196,7 @@ def _put(sheet, row: int, column: int, value, *, unit: Unit | None = None, font:
 
 
 def _put_euros(sheet, row: int, column: int, cents: int | None, *, font: Font | None = None):
-    return _put(sheet, row, column, cents, unit=Unit.CENTS, font=font)
+    return _put(sheet, row, column, cents, unit=FigureUnit.CENTS, font=font)
 
 
 def _put_percent(sheet, row: int, column: int, percent: float | None):
@@ -580,7 +585,7 @@ def _per_person(summary: DepartmentSummary, persons_met) -> list[tuple[str, str,
         round(summary.total_cost_cents / persons_met) if isinstance(persons_met, int) and persons_met else None
     )
     return [
-        (format_value(persons_met, Unit.PERSONS), _("Persons met"), persons_met),
+        (format_value(persons_met, FigureUnit.PERSONS), _("Persons met"), persons_met),
         (euros(per_person) if per_person is not None else "—", _("Cost per person met"), per_person),
     ]
 
@@ -598,7 +603,7 @@ def department_summary_context(summary: DepartmentSummary, *, persons_met=None) 
         "subtitle": subtitle,
         "warnings": [warning] if warning else [],
         "figures": [
-            (format_value(summary.post_count, Unit.RATIO), _("posts")),
+            (format_value(summary.post_count, FigureUnit.RATIO), _("posts")),
             (floatformat(summary.total_fte, "-2"), _("full-time equivalents")),
             (euros(summary.total_cost_cents), _("total cost in %(year)s") % {"year": summary.year}),
             (euros(summary.committed_cents), _("Committed")),

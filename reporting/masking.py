@@ -34,10 +34,10 @@ from reporting.bilan import (
     SECONDARY_MASK,
     Bilan,
     BilanScope,
+    FigureUnit,
     Indicator,
     Period,
     ScopeKind,
-    Unit,
     primary_mask_label,
 )
 
@@ -204,7 +204,7 @@ def _some_cell_is_determined(counts: list, total: int, hidden: dict[int, str], s
 def _mask_detail(key, value, unit, mask, masked_keys):
     if unit.is_masked:
         return mask(value)
-    if unit == Unit.RATIO and key.startswith("share_") and masked_keys:
+    if unit == FigureUnit.RATIO and key.startswith("share_") and masked_keys:
         return SECONDARY_MASK  # a share computed from a hidden cell
     return value
 

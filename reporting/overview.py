@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from reporting.bilan import Bilan, Unit
+from reporting.bilan import Bilan, FigureUnit
 from reporting.charts import trend_svg
 from reporting.models import BilanCommentary
-from reporting.summary import format_change, format_value, highlights, is_number, period_label
+from reporting.summary import format_change, format_date, format_value, highlights, is_number, period_label
 from reporting.trend import TrendYear, five_year_trend
 
 # (indicator id, tile key) of each tile of page 1, in order.
@@ -88,8 +88,8 @@ def trend_rows(trend: tuple[TrendYear, ...]) -> list[TrendRow]:
     return [
         TrendRow(
             row.year,
-            format_value(row.persons, Unit.PERSONS),
-            format_value(row.held, Unit.INTERVENTIONS),
+            format_value(row.persons, FigureUnit.PERSONS),
+            format_value(row.held, FigureUnit.INTERVENTIONS),
             row.persons,
             row.held,
         )
@@ -125,6 +125,17 @@ def _trend_title(rows) -> str:
     return _("Five-year trend — %(years)s.") % {"years": years}
 
 
+def _trend_note(trend: tuple[TrendYear, ...]) -> str:
+    """Says when the trend starts later than five years back, or with a partly recorded year."""
+    started = trend[0].recorded_from
+    if started is None:
+        return ""
+    return _("Activity recorded from %(date)s: the years before are not shown and %(year)s is incomplete.") % {
+        "date": format_date(started),
+        "year": started.year,
+    }
+
+
 def page_one_context(bilan: Bilan, *, trend=(), commentary: str = "") -> dict:
     """Page 1 (screen and PDF): tiles, trend (chart and table), Faits marquants, commentary."""
     rows = trend_rows(trend) if trend_has_figures(trend) else []
@@ -132,6 +143,7 @@ def page_one_context(bilan: Bilan, *, trend=(), commentary: str = "") -> dict:
         "tiles": key_figures(bilan),
         "trend_rows": rows,
         "trend_chart": trend_svg(rows, title=_trend_title(rows)) if rows else "",
+        "trend_note": _trend_note(trend) if rows else "",
         "highlights": highlights(bilan),
         "commentary": commentary,
         "monthly_rows": monthly_rows(bilan),
@@ -150,8 +162,8 @@ def monthly_rows(bilan: Bilan) -> list[dict]:
     return [
         {
             "month": date_format(month.month, "F Y"),
-            "held": format_value(month.held, Unit.INTERVENTIONS),
-            "persons": format_value(month.persons, Unit.PERSONS),
+            "held": format_value(month.held, FigureUnit.INTERVENTIONS),
+            "persons": format_value(month.persons, FigureUnit.PERSONS),
         }
         for month in bilan.monthly
     ]

@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conventions.models import SteeringCommittee
+from iscg.concurrency import EditConflict
 from organisation.models import Department, Post, Unit
-from organisation.services import EditConflict
 from reporting import adoption, pdf
 from reporting.bilan import BilanScope, Period, ScopeKind
 from reporting.indicators import civil_year, compute_bilan

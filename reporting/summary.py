@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from conventions.templatetags.money import euros, percent
-from reporting.bilan import SECONDARY_MASK, Bilan, Indicator, Period, Unit, Value
+from reporting.bilan import SECONDARY_MASK, Bilan, FigureUnit, Indicator, Period, Value
 
 # Totals compared with the previous period (table and chart of the PDF), in this order when present.
 HEADLINE_IDS = ("A1", "B1", "B2", "C2", "E3", "F1", "F3")
@@ -22,7 +22,7 @@ DAYS_PER_MONTH = 30.44  # as F2 (reporting.indicators)
 MAX_DETAILS = 3  # secondary figures of an indicator quoted in its sentence
 
 # Cell keys of the indicators the summary reads (casework.enums values).
-HELD_KEY = "done"  # C2: interventions held (InterventionStatus.DONE)
+HELD_KEY = "done"  # C2: interventions held (InterventionStatus.HELD)
 UNKNOWN_TO_SOCIAL_SERVICES_KEY = "no"  # B7: KnownToSocialServices.NO
 
 
@@ -53,17 +53,17 @@ def format_number(value: int | float | Decimal, decimals: int | None = None) -> 
     return number_format(value, decimals, use_l10n=True, force_grouping=True)
 
 
-def format_value(value: Value, unit: Unit) -> str:
+def format_value(value: Value, unit: FigureUnit) -> str:
     """A figure as people read it: "1 234", "12 345,67 €", "4,5 jours"; a masked cell shows its string."""
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
-    if unit == Unit.CENTS:
+    if unit == FigureUnit.CENTS:
         return euros(value)
-    if unit == Unit.DAYS:
+    if unit == FigureUnit.DAYS:
         return ngettext("%(count)s day", "%(count)s days", int(value)) % {"count": format_number(value)}
-    if unit == Unit.RATIO:
+    if unit == FigureUnit.RATIO:
         return format_number(value, 0 if float(value).is_integer() else 1)
     return format_number(value)
 
@@ -301,9 +301,12 @@ def _durations(bilan: Bilan) -> str | None:
         value = details.get(months_key)
         return format_number(value if is_number(value) else details[days_key] / DAYS_PER_MONTH, 1)
 
-    figures = {"mean": format_value(mean, Unit.DAYS), "mean_months": months("mean_days", "mean_months")}
+    figures = {"mean": format_value(mean, FigureUnit.DAYS), "mean_months": months("mean_days", "mean_months")}
     if is_number(median) and median != mean:
-        figures |= {"median": format_value(median, Unit.DAYS), "median_months": months("median_days", "median_months")}
+        figures |= {
+            "median": format_value(median, FigureUnit.DAYS),
+            "median_months": months("median_days", "median_months"),
+        }
         measure = (
             _("%(mean)s on average (%(mean_months)s months) and %(median)s at the median (%(median_months)s months)")
             % figures

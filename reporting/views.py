@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from conventions.models import Convention, SteeringCommittee
 from conventions.summaries import convention_summary, department_summary
+from iscg.concurrency import EditConflict
 from organisation import access
 from organisation.access import Action
 from organisation.models import Department
-from organisation.services import EditConflict
 from reporting import adoption_views, charts, documents, exports, services
 from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
 from reporting.caching import bilan_for, pdf_for

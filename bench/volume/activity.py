@@ -1,5 +1,9 @@
 """The activity of one synthetic post, day after day, queued straight into the Writer as tuples.
 
+Over 600 lines and kept whole for now: one simulation loop whose steps share the post's state; it
+is to give way to the demo's planner (demo/activity), the volume generator turning its plans into
+rows (issue 21: one activity simulator).
+
 Per post and year (for a full-time post; part-time posts receive proportionally fewer): about 250
 referrals, 150 persons, 550 interventions and 120 orientations. Referrals follow the workflow
 (taken up, closed without follow-up for every reason, withdrawn, the latest still waiting), some
@@ -24,8 +28,8 @@ from bench.volume.organisation import BenchPost, new_uuid
 from casework.enums import (
     OUTCOME_STATUSES,
     AgeClass,
-    ClosingReason,
     FamilySituation,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -40,8 +44,7 @@ from casework.enums import (
 from casework.models import Assessment, FollowUp, FollowUpReferral, Intervention, Orientation, Person
 from casework.normalise import name_key, normalise_phone, normalise_text
 from referrals.danger import evaluate_danger
-from referrals.enums import Answer, FilledBy, PersonRole, Sex, Source, Status, Urgency
-from referrals.enums import ClosingReason as ReferralClosingReason
+from referrals.enums import Answer, FilledBy, PersonRole, ReferralClosingReason, ReferralStatus, Sex, Source, Urgency
 from referrals.models import DangerAnswer, DangerAssessment, Referral, ReferralPerson
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -288,14 +291,14 @@ PLACE = Draw(
         (Place.REMOTE, 20),
     ]
 )
-HELD = Draw([(InterventionStatus.DONE, 83), (InterventionStatus.NO_SHOW, 11), (InterventionStatus.CANCELLED, 6)])
+HELD = Draw([(InterventionStatus.HELD, 83), (InterventionStatus.NO_SHOW, 11), (InterventionStatus.CANCELLED, 6)])
 FOLLOWUP_CLOSING = Draw(
     [
-        (ClosingReason.HANDED_OVER, 40),
-        (ClosingReason.RESOLVED, 25),
-        (ClosingReason.LOST_CONTACT, 20),
-        (ClosingReason.REFUSED, 10),
-        (ClosingReason.MOVED, 5),
+        (FollowUpClosingReason.HANDED_OVER, 40),
+        (FollowUpClosingReason.RESOLVED, 25),
+        (FollowUpClosingReason.LOST_CONTACT, 20),
+        (FollowUpClosingReason.REFUSED, 10),
+        (FollowUpClosingReason.MOVED, 5),
     ]
 )
 ORIENTATION_TYPE = Draw(
@@ -443,19 +446,19 @@ class PostActivity:
         problems = list(dict.fromkeys(PROBLEM(rng) for _ in range(1 + (rng.random() < 0.4))))
         urgency = URGENCY(rng)
         age_days = (self.end - day).days
-        status, reason = Status.TAKEN_UP, ""
+        status, reason = ReferralStatus.TAKEN_UP, ""
         draw = rng.random()
         if age_days < 3:
-            status = Status.SUBMITTED if draw < 0.6 else Status.RECEIVED
+            status = ReferralStatus.SUBMITTED if draw < 0.6 else ReferralStatus.RECEIVED
         elif age_days < 10 and draw < 0.3:
-            status = Status.RECEIVED
+            status = ReferralStatus.RECEIVED
         elif draw < 0.025 and by_police:
-            status = Status.WITHDRAWN
+            status = ReferralStatus.WITHDRAWN
         elif draw < 0.245:
-            status, reason = Status.CLOSED, REFERRAL_CLOSING(rng)
+            status, reason = ReferralStatus.CLOSED, REFERRAL_CLOSING(rng)
         # The person: often someone new, sometimes someone already followed or coming back.
         joins = None
-        if status == Status.TAKEN_UP and self.open_cases and rng.random() < 0.2:
+        if status == ReferralStatus.TAKEN_UP and self.open_cases and rng.random() < 0.2:
             joins = self.open_cases[rng.randrange(len(self.open_cases))]
             if joins.closed_on is not None and joins.closed_on < day:
                 joins = None
@@ -466,13 +469,13 @@ class PostActivity:
                 returning = None
         identity = (joins or returning).person[1] if (joins or returning) else self._identity(day)
         received_at = taken_up_at = closed_at = withdrawn_at = None
-        if status != Status.SUBMITTED and status != Status.WITHDRAWN:
+        if status != ReferralStatus.SUBMITTED and status != ReferralStatus.WITHDRAWN:
             received_at = referred_at + datetime.timedelta(hours=rng.randint(1, 30))
-        if status == Status.TAKEN_UP:
+        if status == ReferralStatus.TAKEN_UP:
             taken_up_at = received_at + datetime.timedelta(hours=rng.randint(0, 72))
-        elif status == Status.CLOSED:
+        elif status == ReferralStatus.CLOSED:
             closed_at = received_at + datetime.timedelta(hours=rng.randint(2, 24 * 12))
-        elif status == Status.WITHDRAWN:
+        elif status == ReferralStatus.WITHDRAWN:
             withdrawn_at = referred_at + datetime.timedelta(hours=rng.randint(1, 20))
         changed = withdrawn_at or taken_up_at or closed_at or received_at or referred_at
         children = rng.choice((None, 0, 1, 2, 3)) if problems[0] in ("violences_conjugales", "mineur") else None
@@ -543,7 +546,7 @@ class PostActivity:
             )
         if self.ref.grid_version and problems[0] == "violences_conjugales" and by_police and rng.random() < 0.33:
             self._grid(pk, referred_at, author)
-        if status != Status.TAKEN_UP:
+        if status != ReferralStatus.TAKEN_UP:
             return
         if joins is not None:
             w.add(FollowUpReferral, None, joins.followup, pk, taken_up_at, post.iscg)
@@ -696,7 +699,7 @@ class PostActivity:
         first_held = None
         for day, status in zip(days, statuses, strict=True):
             starts_at = at(day, rng.randint(8, 17), rng.randrange(0, 60, 15))
-            if status == InterventionStatus.DONE and first_held is None:
+            if status == InterventionStatus.HELD and first_held is None:
                 first_held = day
             w.add(
                 Intervention,

@@ -1,22 +1,15 @@
-"""Display of amounts stored in cents: « 12 345,67 € » (French grouping and decimal comma)."""
+"""Display of amounts stored in cents (the formatter is iscg.formatting.euros) and of percentages."""
 
 from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
 
+from iscg.formatting import NBSP, euros
+
 register = template.Library()
 
-NBSP = "\xa0"
-
-
-@register.filter
-def euros(cents):
-    """Cents → euros, grouped, two decimals, with the euro sign. Empty values show a dash."""
-    if cents is None or cents == "":
-        return "—"
-    amount = Decimal(int(cents)) / 100
-    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)}{NBSP}€"
+register.filter("euros", euros)
 
 
 @register.filter

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from django.utils import timezone
 
-from casework.enums import ClosingReason
+from casework.enums import FollowUpClosingReason
 from demo.activity.plan import (
     CasePlan,
     PersonPlan,
@@ -95,7 +95,7 @@ def _move_between_posts(planners: list[PostPlanner], rng: random.Random, today: 
             and case.archetype.code not in ("child_in_danger", "runaway")
         ]
         for case in rng.sample(candidates, min(count, len(candidates))):
-            case.closing_reason = ClosingReason.MOVED
+            case.closing_reason = FollowUpClosingReason.MOVED
             case.person.returned = True
             person = replace(case.person, commune=planners[target].communes[0], returned=False)
             day = workday(case.closed_on + datetime.timedelta(days=rng.randint(10, 40)))

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from casework.enums import (
     OUTCOME_STATUSES,
-    ClosingReason,
+    FollowUpClosingReason,
     InterventionKind,
     InterventionStatus,
     OrientationKind,
@@ -51,13 +51,13 @@ PLACE_OF_UNIT_KIND = {
     UnitKind.OTHER: Place.OUTSIDE,
 }
 CLOSING_WEIGHTS = (
-    (ClosingReason.HANDED_OVER, 30),
-    (ClosingReason.RESOLVED, 28),
-    (ClosingReason.LOST_CONTACT, 9),
-    (ClosingReason.REFUSED, 10),
-    (ClosingReason.MOVED, 8),
+    (FollowUpClosingReason.HANDED_OVER, 30),
+    (FollowUpClosingReason.RESOLVED, 28),
+    (FollowUpClosingReason.LOST_CONTACT, 9),
+    (FollowUpClosingReason.REFUSED, 10),
+    (FollowUpClosingReason.MOVED, 8),
 )
-NEVER_MET_CLOSING_WEIGHTS = ((ClosingReason.LOST_CONTACT, 70), (ClosingReason.REFUSED, 30))
+NEVER_MET_CLOSING_WEIGHTS = ((FollowUpClosingReason.LOST_CONTACT, 70), (FollowUpClosingReason.REFUSED, 30))
 ORIENTATION_STATUS_WEIGHTS = (
     (OrientationStatus.DONE, 45),
     (OrientationStatus.ACCEPTED, 12),
@@ -113,11 +113,14 @@ class FollowUpPlanner:
         elif past:
             last = past[-1]
             if lost_tail:
-                reason, closed_on = ClosingReason.LOST_CONTACT, last + datetime.timedelta(days=rng.randint(20, 50))
+                reason, closed_on = (
+                    FollowUpClosingReason.LOST_CONTACT,
+                    last + datetime.timedelta(days=rng.randint(20, 50)),
+                )
             else:
-                met = any(i.status == InterventionStatus.DONE for i in case.interventions)
+                met = any(i.status == InterventionStatus.HELD for i in case.interventions)
                 reason = weighted(rng, CLOSING_WEIGHTS if met else NEVER_MET_CLOSING_WEIGHTS)
-                quick = reason in (ClosingReason.RESOLVED, ClosingReason.HANDED_OVER)
+                quick = reason in (FollowUpClosingReason.RESOLVED, FollowUpClosingReason.HANDED_OVER)
                 closed_on = last + datetime.timedelta(days=rng.randint(0, 10) if quick else rng.randint(5, 40))
             if closed_on < today and rng.random() > 0.1:
                 case.closed_on, case.closing_reason = closed_on, reason
@@ -136,11 +139,11 @@ class FollowUpPlanner:
 
     def _status(self, kind: str, *, first: bool, walk_in: bool) -> str:
         if kind in (InterventionKind.WRITTEN, InterventionKind.THIRD_PARTY) or (first and walk_in):
-            return InterventionStatus.DONE
+            return InterventionStatus.HELD
         held = 86 if first else 82
         cancelled = 6
         not_honoured = 100 - held - cancelled
-        statuses = (InterventionStatus.DONE, InterventionStatus.NO_SHOW, InterventionStatus.CANCELLED)
+        statuses = (InterventionStatus.HELD, InterventionStatus.NO_SHOW, InterventionStatus.CANCELLED)
         return weighted(self.rng, zip(statuses, (held, not_honoured, cancelled), strict=True))
 
     @staticmethod
@@ -171,20 +174,20 @@ class FollowUpPlanner:
     def intervention(self, day, kind, status) -> InterventionPlan:
         rng = self.rng
         starts_at = at(day, rng.randint(9, 17), rng.choice((0, 15, 30, 45)))
-        if status == InterventionStatus.DONE:
+        if status == InterventionStatus.HELD:
             summary = rng.choice(stories.SUMMARIES[kind])
         elif status == InterventionStatus.PLANNED:
             summary = ""
         else:
             summary = rng.choice(NOT_HELD_SUMMARIES[status])
-        note = rng.choice(stories.PRIVATE_NOTES) if status == InterventionStatus.DONE and rng.random() < 0.12 else ""
+        note = rng.choice(stories.PRIVATE_NOTES) if status == InterventionStatus.HELD and rng.random() < 0.12 else ""
         return InterventionPlan(starts_at, rng.choice(DURATIONS[kind]), kind, self._place(kind), status, summary, note)
 
     # -- assessments and orientations
 
     def _assess_and_orient(self, case: CasePlan) -> None:
         rng, today = self.rng, self.today
-        held = [i.day for i in case.interventions if i.status == InterventionStatus.DONE]
+        held = [i.day for i in case.interventions if i.status == InterventionStatus.HELD]
         if not held:
             return
         limit = case.closed_on or today - datetime.timedelta(days=1)

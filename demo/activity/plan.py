@@ -12,7 +12,7 @@ from django.utils import timezone
 from casework.enums import InterventionStatus
 from demo import stories
 from demo.people import Identity
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 
 NAMESPACE = uuid.UUID("6f1c2a52-3d0e-4c55-9a57-0d2f8e1b7c41")  # of the referrals' idempotency keys
 
@@ -171,7 +171,7 @@ class ReferralPlan:
     callback_contact: str
     referred_at: datetime.datetime
     facts_at: datetime.datetime
-    status: str = Status.SUBMITTED
+    status: str = ReferralStatus.SUBMITTED
     received_at: datetime.datetime | None = None
     taken_up_at: datetime.datetime | None = None
     closed_at: datetime.datetime | None = None

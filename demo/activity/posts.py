@@ -32,8 +32,7 @@ from demo.activity.plan import (
     workday,
 )
 from organisation.enums import Force, UnitKind
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import PersonRole, Sex, Source, Status, Urgency
+from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus, Sex, Source, Urgency
 from referrals.services import agreement_is_required
 
 REFERRALS_PER_MONTH = 9.0  # for a full-time post; a part-time post receives fewer
@@ -147,14 +146,14 @@ class PostPlanner:
             persons=persons,
             children_count=person.children_count if archetype.children[1] else None,
         )
-        fate, reason = Status.TAKEN_UP, ""
+        fate, reason = ReferralStatus.TAKEN_UP, ""
         draw = rng.random()
         if draw < 0.025 and author.pk != self.iscg.pk and not pending:
-            fate = Status.WITHDRAWN
+            fate = ReferralStatus.WITHDRAWN
         elif draw < 0.24 and not pending:
-            fate, reason = Status.CLOSED, weighted(rng, REFERRAL_CLOSING_WEIGHTS)
+            fate, reason = ReferralStatus.CLOSED, weighted(rng, REFERRAL_CLOSING_WEIGHTS)
         self._decide(referral, fate=fate, reason=reason, pending=pending)
-        if referral.status == Status.TAKEN_UP:
+        if referral.status == ReferralStatus.TAKEN_UP:
             opened_on = timezone.localdate(referral.taken_up_at)
             delay = rng.randint(0, 1) if referral.urgency == Urgency.IMMEDIATE else rng.randint(0, 5)
             case = self._case(
@@ -168,7 +167,7 @@ class PostPlanner:
             )
             self._link(case, referral)
             if referral.grids and rng.random() < 0.15:
-                held = [i for i in case.interventions if i.status == InterventionStatus.DONE]
+                held = [i for i in case.interventions if i.status == InterventionStatus.HELD]
                 if held:  # the ISCG fills the grid again at the first interview
                     referral.grids.append(self._grid(self.iscg, held[0].starts_at, danger=referral.grids[0].is_danger))
 
@@ -192,16 +191,16 @@ class PostPlanner:
         duplicate = rng.random() < 0.25
         self._decide(
             referral,
-            fate=Status.CLOSED if duplicate else Status.TAKEN_UP,
+            fate=ReferralStatus.CLOSED if duplicate else ReferralStatus.TAKEN_UP,
             reason=ReferralClosingReason.DUPLICATE if duplicate else "",
         )
-        if referral.status != Status.TAKEN_UP:
+        if referral.status != ReferralStatus.TAKEN_UP:
             return
         self._link(case, referral)
         day = add_workdays(timezone.localdate(referral.taken_up_at), rng.randint(0, 2))
         kind = InterventionKind.PHONE_CALL if rng.random() < 0.5 else InterventionKind.INTERVIEW
         if day < self.today:
-            case.interventions.append(self.followups.intervention(day, kind, InterventionStatus.DONE))
+            case.interventions.append(self.followups.intervention(day, kind, InterventionStatus.HELD))
         elif case.closed_on is None and not case.has_planned:
             case.interventions.append(self.followups.intervention(day, kind, InterventionStatus.PLANNED))
 
@@ -245,14 +244,14 @@ class PostPlanner:
         """Date the workflow steps, and stop at the step reached before today."""
         rng = self.rng
         received_at = self._received_at(referral.referred_at)
-        if fate == Status.WITHDRAWN:
+        if fate == ReferralStatus.WITHDRAWN:
             withdrawn_at = referral.referred_at + datetime.timedelta(hours=rng.randint(1, 20))
             if withdrawn_at < self.cutoff:
-                referral.status, referral.withdrawn_at = Status.WITHDRAWN, withdrawn_at
+                referral.status, referral.withdrawn_at = ReferralStatus.WITHDRAWN, withdrawn_at
                 referral.received_at = received_at if received_at < withdrawn_at else None
                 return
-            fate = Status.TAKEN_UP
-        if fate == Status.CLOSED:
+            fate = ReferralStatus.TAKEN_UP
+        if fate == ReferralStatus.CLOSED:
             days = rng.randint(*CLOSING_DELAYS[reason])
         elif referral.urgency == Urgency.IMMEDIATE:
             days = 0
@@ -267,13 +266,13 @@ class PostPlanner:
             decided_at = max(decided_at, self.cutoff + datetime.timedelta(days=1))
         if received_at >= self.cutoff:
             return  # still waiting for the ISCG to see it
-        referral.status, referral.received_at = Status.RECEIVED, received_at
+        referral.status, referral.received_at = ReferralStatus.RECEIVED, received_at
         if decided_at >= self.cutoff:
             return
-        if fate == Status.CLOSED:
-            referral.status, referral.closed_at, referral.closing_reason = Status.CLOSED, decided_at, reason
+        if fate == ReferralStatus.CLOSED:
+            referral.status, referral.closed_at, referral.closing_reason = ReferralStatus.CLOSED, decided_at, reason
         else:
-            referral.status, referral.taken_up_at = Status.TAKEN_UP, decided_at
+            referral.status, referral.taken_up_at = ReferralStatus.TAKEN_UP, decided_at
 
     def _received_at(self, referred_at: datetime.datetime) -> datetime.datetime:
         """Within the hour on working days, the next working morning otherwise."""

@@ -94,11 +94,11 @@ def test_versioned_edits_close_and_reopen_reach_the_history(world):
     from auditlog.models import LogEntry
 
     from casework import services
-    from casework.enums import ClosingReason
+    from casework.enums import FollowUpClosingReason
 
     followup = world.a.followup
     before = LogEntry.objects.get_for_object(followup).count()
-    services.followup_close(followup=followup, by=world.a.iscg, reason=ClosingReason.RESOLVED)
+    services.followup_close(followup=followup, by=world.a.iscg, reason=FollowUpClosingReason.RESOLVED)
     services.followup_reopen(followup=followup, by=world.a.iscg)
     entries = list(LogEntry.objects.get_for_object(followup).order_by("pk")[before:])
     assert len(entries) == 2

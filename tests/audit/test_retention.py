@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audit.models import RetainedRecord
 from audit.retention import apply_retention
-from casework.enums import AgeClass, ClosingReason, InterventionStatus, Place
+from casework.enums import AgeClass, FollowUpClosingReason, InterventionStatus, Place
 from casework.models import Assessment, FollowUpReferral, Intervention, Orientation, Person
 from referrals.models import Referral, ReferralAddendum, ReferralPerson
 from reporting.bilan import Period
@@ -19,7 +19,7 @@ from tests.referrals.factories import DangerAssessmentFactory, ReferralFactory, 
 
 TODAY = datetime.date(2026, 6, 1)  # two years after the data set's last activity (2023)
 CANARY = "canari-retention-41c"
-CLOSED = {"closed_on": datetime.date(2023, 11, 20), "closing_reason": ClosingReason.RESOLVED}
+CLOSED = {"closed_on": datetime.date(2023, 11, 20), "closing_reason": FollowUpClosingReason.RESOLVED}
 
 
 def _at(year, month, day, hour=10):
@@ -43,10 +43,10 @@ def _data_set():
             **(CLOSED if index % 2 else {}),
         )  # fmt: skip
         for when, status, place in [
-            (_at(2022, 2 + index, 3 + index), InterventionStatus.DONE, Place.POLICE_STATION),
-            (_at(2022, 12, 31, 23), InterventionStatus.DONE, Place.HOME),
+            (_at(2022, 2 + index, 3 + index), InterventionStatus.HELD, Place.POLICE_STATION),
+            (_at(2022, 12, 31, 23), InterventionStatus.HELD, Place.HOME),
             (_at(2023, 1, 1, 1), InterventionStatus.NO_SHOW, Place.REMOTE),
-            (_at(2023, 6, 15), InterventionStatus.DONE, Place.TOWN_HALL),
+            (_at(2023, 6, 15), InterventionStatus.HELD, Place.TOWN_HALL),
         ]:
             InterventionFactory(
                 followup=followup, starts_at=when, status=status, place=place, summary=CANARY, private_note=CANARY
@@ -150,7 +150,10 @@ def test_coordinators_are_warned_thirty_days_ahead(world, client_for):
     today = timezone.localdate()
     soon = today.replace(year=today.year - 2) + datetime.timedelta(days=10)
     FollowUpFactory(
-        post=a.post, opened_on=soon - datetime.timedelta(days=5), closed_on=soon, closing_reason=ClosingReason.RESOLVED
+        post=a.post,
+        opened_on=soon - datetime.timedelta(days=5),
+        closed_on=soon,
+        closing_reason=FollowUpClosingReason.RESOLVED,
     )
     url = reverse("organisation:department_detail", kwargs={"code": a.department.code})
     content = client_for("coordinator_a").get(url).content.decode()

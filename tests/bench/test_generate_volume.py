@@ -15,7 +15,7 @@ from casework.enums import InterventionStatus
 from casework.models import FollowUp, FollowUpReferral, Intervention, Orientation, Person
 from conventions.models import Convention, FundingRule, Payment, SteeringCommittee
 from organisation.models import Post
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import DangerAssessment, Referral, ReferralNumberSequence
 from reporting.indicators import civil_year, compute_bilan, resolve_scope
 
@@ -57,9 +57,13 @@ def test_generate_volume_writes_a_consistent_tiny_volume():
     assert 140 <= Orientation.objects.count() <= 400  # about 120
     assert counts["referrals.Referral"] == referrals
     # Every workflow state, every kind of person and follow-up.
-    assert {Status.SUBMITTED, Status.RECEIVED, Status.TAKEN_UP, Status.CLOSED, Status.WITHDRAWN} <= set(
-        Referral.objects.values_list("status", flat=True)
-    )
+    assert {
+        ReferralStatus.SUBMITTED,
+        ReferralStatus.RECEIVED,
+        ReferralStatus.TAKEN_UP,
+        ReferralStatus.CLOSED,
+        ReferralStatus.WITHDRAWN,
+    } <= set(Referral.objects.values_list("status", flat=True))
     assert Person.objects.filter(is_anonymous=True).exists()
     duplicates = Person.objects.exclude(name_key="").values("post", "name_key", "birth_date").distinct().count()
     assert duplicates < Person.objects.exclude(name_key="").count()  # same name and birth date twice
@@ -71,7 +75,7 @@ def test_generate_volume_writes_a_consistent_tiny_volume():
     assert all(re.fullmatch(r"2025-\d{2}-\d{6}", n) for n in Referral.objects.values_list("number", flat=True))
     assert sum(ReferralNumberSequence.objects.filter(year=2025).values_list("last_value", flat=True)) == referrals
     # A taken-up referral is linked to exactly one follow-up.
-    assert FollowUpReferral.objects.count() == Referral.objects.filter(status=Status.TAKEN_UP).count()
+    assert FollowUpReferral.objects.count() == Referral.objects.filter(status=ReferralStatus.TAKEN_UP).count()
     # Conventions went through the services: commitments cover the cost.
     assert Convention.objects.count() == 2
     assert FundingRule.objects.count() == 2 * 3

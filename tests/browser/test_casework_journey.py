@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from casework.models import Assessment, FollowUp, Intervention, Orientation
 from demo.data import DEMO_PASSWORD, demo_email
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from tests.browser.conftest import sign_in
 from tests.referrals.factories import ReferralFactory
 
@@ -73,7 +73,7 @@ def test_an_iscg_takes_a_referral_up_and_records_the_first_interview_assessment_
     screenshot("casework-followup-timeline")
 
     referral.refresh_from_db()
-    assert referral.status == Status.TAKEN_UP
+    assert referral.status == ReferralStatus.TAKEN_UP
     intervention = Intervention.objects.get(followup=followup)
     assert intervention.starts_at <= timezone.now() and intervention.private_note
     assert Assessment.objects.get(followup=followup).is_very_serious_danger

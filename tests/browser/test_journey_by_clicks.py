@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from casework.enums import InterventionStatus
 from casework.models import FollowUp
 from demo.data import DEMO_PASSWORD, demo_email
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import Referral
 from tests.browser.conftest import ARTIFACTS, click_and_wait, sign_in
 
@@ -116,7 +116,7 @@ def test_the_central_journey_by_clicks_only(demo, page, browser, live_server, ax
     assert "camille parcours" in text and "léo parcours" in text  # pre-filled, child in the household
     assert followup.person.safe_phone == "06 10 20 30 40" and followup.person.best_time == "Le matin avant 10 h"
     referral.refresh_from_db()
-    assert referral.status == Status.TAKEN_UP
+    assert referral.status == ReferralStatus.TAKEN_UP
     first_interview = iscg.get_by_role("link", name="Enregistrer le premier entretien")
     expect(first_interview).to_be_visible()
     check("iscg-followup")
@@ -158,7 +158,7 @@ def test_the_central_journey_by_clicks_only(demo, page, browser, live_server, ax
     _label(iscg, "id_status_1")  # held
     click_and_wait(iscg, iscg.locator("main form button[type=submit]"))
     appointment.refresh_from_db()
-    assert appointment.status == InterventionStatus.DONE
+    assert appointment.status == InterventionStatus.HELD
     check("iscg-after-appointment-held")
 
     # Close the follow-up.

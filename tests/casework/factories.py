@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 
 from casework import services
 from casework.enums import (
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -61,7 +61,7 @@ class FollowUpFactory(DjangoModelFactory):
 
     class Params:
         closed = factory.Trait(
-            closed_on=factory.LazyFunction(timezone.localdate), closing_reason=ClosingReason.RESOLVED
+            closed_on=factory.LazyFunction(timezone.localdate), closing_reason=FollowUpClosingReason.RESOLVED
         )
 
     @factory.post_generation
@@ -80,7 +80,7 @@ class InterventionFactory(DjangoModelFactory):
     duration_minutes = 45
     kind = InterventionKind.INTERVIEW
     place = Place.POLICE_STATION
-    status = InterventionStatus.DONE
+    status = InterventionStatus.HELD
     summary = "Premier entretien : la personne expose la situation."
     private_note = ""
 

@@ -119,7 +119,7 @@ def test_the_day_and_week_views_cost_the_same_queries_for_1_and_10_appointments(
         InterventionFactory(
             followup=FollowUpFactory(post=world.a.post),
             author=world.a.iscg,
-            status=InterventionStatus.PLANNED if index % 2 else InterventionStatus.DONE,
+            status=InterventionStatus.PLANNED if index % 2 else InterventionStatus.HELD,
             starts_at=_at(0, 9) + datetime.timedelta(minutes=index),
         )
     with django_assert_max_num_queries(one):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import services
-from casework.enums import ClosingReason, InterventionStatus
+from casework.enums import FollowUpClosingReason, InterventionStatus
 from tests.casework.factories import InterventionFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def close_url(followup) -> str:
 
 
 def closing(**extra) -> dict:
-    return {"reason": ClosingReason.RESOLVED, "closed_on": timezone.localdate().isoformat(), **extra}
+    return {"reason": FollowUpClosingReason.RESOLVED, "closed_on": timezone.localdate().isoformat(), **extra}
 
 
 def test_closing_without_planned_appointments_asks_nothing_more(world, client_for):
@@ -61,7 +61,7 @@ def test_closing_can_keep_the_planned_appointments_on_purpose(world, client_for)
 def test_the_service_refuses_to_close_silently_over_planned_appointments(world):
     InterventionFactory(followup=world.a.followup, author=world.a.iscg, planned=True)
     with pytest.raises(services.TransitionError):
-        services.followup_close(followup=world.a.followup, by=world.a.iscg, reason=ClosingReason.RESOLVED)
+        services.followup_close(followup=world.a.followup, by=world.a.iscg, reason=FollowUpClosingReason.RESOLVED)
     world.a.followup.refresh_from_db()
     assert world.a.followup.is_open
 
@@ -77,6 +77,6 @@ def test_a_past_appointment_still_planned_is_flagged_in_the_agenda_until_updated
     response = client.get(reverse("casework:agenda"))
     assert list(response.context["overdue"]) == [past]
     assert past not in response.context["upcoming"]
-    past.status = InterventionStatus.DONE
+    past.status = InterventionStatus.HELD
     past.save()
     assert list(client.get(reverse("casework:agenda")).context["overdue"]) == []

@@ -140,7 +140,7 @@ def test_funders_and_the_admin_see_no_casework_at_all(world, client_for):
 
 
 def test_querysets_give_nothing_to_roles_without_casework(world):
-    from organisation.access import build_scope
+    from organisation.scope import build_scope
 
     for key in ("officer_a", "funder_a", "admin"):
         scope = build_scope(world.users[key])

@@ -8,7 +8,7 @@ from demo.casework import seed_casework
 from demo.data import TERRITORY
 from demo.referrals import seed_referrals
 from demo.seeding import seed_organisation
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,10 @@ def test_demo_casework_gives_every_post_two_years_of_work_consistent_with_referr
     per_post = dict(FollowUp.objects.values_list("post").annotate(n=Count("pk")).values_list("post", "n"))
     assert len(per_post) == 2 * len(TERRITORY)
     assert min(per_post.values()) >= 100
-    taken_up = Referral.objects.filter(status=Status.TAKEN_UP)
+    taken_up = Referral.objects.filter(status=ReferralStatus.TAKEN_UP)
     assert taken_up.exists()
     assert taken_up.filter(followups__isnull=True).count() == 0  # every taken-up referral has its follow-up
-    assert not Referral.objects.exclude(status=Status.TAKEN_UP).filter(followups__isnull=False).exists()
+    assert not Referral.objects.exclude(status=ReferralStatus.TAKEN_UP).filter(followups__isnull=False).exists()
     assert FollowUpReferral.objects.count() == taken_up.count()
     for link in FollowUpReferral.objects.select_related("followup", "referral").order_by("pk")[::10]:
         assert link.followup.post.units.filter(pk=link.referral.unit_id).exists()  # the post covers the unit

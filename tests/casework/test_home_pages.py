@@ -9,7 +9,7 @@ from django.utils import timezone
 from casework.enums import InterventionStatus, OrientationStatus
 from casework.filters import NO_CONTACT, ORIENTATION_PENDING
 from referrals import services as referral_services
-from referrals.enums import Status, Urgency
+from referrals.enums import ReferralStatus, Urgency
 from tests.casework.factories import FollowUpFactory, InterventionFactory, OrientationFactory
 from tests.referrals.factories import ReferralFactory
 
@@ -73,7 +73,7 @@ def test_the_police_home_lists_their_referrals_whose_status_changed_since_the_la
     first = client.get(reverse("referrals:home"))
     assert first.status_code == 200 and list(first.context["changed"]) == []
     referral = referral_services.referral_mark_received(referral=world.a.referral, by=world.a.iscg)
-    assert referral.status == Status.RECEIVED
+    assert referral.status == ReferralStatus.RECEIVED
     other_author = ReferralFactory(unit=world.a.unit, received=True)  # not theirs
     assert list(client.get(reverse("referrals:home")).context["changed"]) == [referral]  # same session
     later = client_for("officer_a")  # a new session: the reference is the last visit

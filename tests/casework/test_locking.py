@@ -6,6 +6,7 @@ from django.urls import reverse
 from casework import services
 from casework.enums import FollowUpRole, InterventionKind
 from casework.models import Intervention
+from iscg.concurrency import EditConflict
 from tests.casework.factories import InterventionFactory
 from tests.conftest import sign_in
 from tests.organisation.factories import PostAssignmentFactory
@@ -23,7 +24,7 @@ def test_a_stale_version_raises_a_conflict_naming_the_changed_fields(world):
         summary="Version de la collègue",
         duration_minutes=60,
     )
-    with pytest.raises(services.EditConflict) as conflict:
+    with pytest.raises(EditConflict) as conflict:
         services.intervention_update(
             intervention=intervention, version=loaded, by=world.a.iscg, summary="Ma version", duration_minutes=45
         )
@@ -59,7 +60,7 @@ def test_the_second_save_of_an_intervention_is_refused_and_keeps_what_was_typed(
     assert "ma note" in page
     assert str(Intervention._meta.get_field("summary").verbose_name) in page  # the changed field is named
     form = second.context["form"]
-    assert form.data["version"] == loaded + 1  # saving again knowingly replaces their version
+    assert form.data["version"] == str(loaded + 1)  # saving again knowingly replaces their version
     intervention.refresh_from_db()
     assert intervention.summary == "Résumé enregistré par la collègue"
 

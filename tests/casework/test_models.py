@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from casework.enums import AgeClass, ClosingReason, OrientationKind, OrientationStatus, age_class_for
+from casework.enums import AgeClass, FollowUpClosingReason, OrientationKind, OrientationStatus, age_class_for
 from casework.models import FollowUp, FollowUpReferral, Orientation, Person
 from casework.normalise import name_key, normalise_phone, normalise_text
 from tests.casework.factories import FollowUpFactory, OrientationFactory, PersonFactory
@@ -62,13 +62,13 @@ def test_a_closed_followup_has_both_a_date_and_a_reason():
     followup = FollowUpFactory()
     queryset = FollowUp.objects.filter(pk=followup.pk)
     _violates("followup_closed_iff_reason", {"closed_on": timezone.localdate()}, queryset)
-    _violates("followup_closed_iff_reason", {"closing_reason": ClosingReason.MOVED}, queryset)
+    _violates("followup_closed_iff_reason", {"closing_reason": FollowUpClosingReason.MOVED}, queryset)
     _violates(
         "followup_closed_after_opened",
-        {"closed_on": followup.opened_on - datetime.timedelta(days=1), "closing_reason": ClosingReason.MOVED},
+        {"closed_on": followup.opened_on - datetime.timedelta(days=1), "closing_reason": FollowUpClosingReason.MOVED},
         queryset,
     )
-    queryset.update(closed_on=followup.opened_on, closing_reason=ClosingReason.MOVED)
+    queryset.update(closed_on=followup.opened_on, closing_reason=FollowUpClosingReason.MOVED)
     assert not FollowUp.objects.get(pk=followup.pk).is_open
 
 

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casework import services
-from casework.enums import AgeClass, ClosingReason, FollowUpRole, InterventionStatus, OrientationStatus
+from casework.enums import AgeClass, FollowUpClosingReason, FollowUpRole, InterventionStatus, OrientationStatus
 from casework.models import FollowUp, Person
 from casework.normalise import phone_key
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import Problem
 from tests.casework.factories import FollowUpFactory, OrientationFactory, PersonFactory
 from tests.organisation.factories import PostAssignmentFactory, PostFactory, UnitFactory
@@ -63,12 +63,12 @@ def test_taking_a_referral_up_creates_the_person_opens_a_followup_and_links_the_
     post, unit, iscg = post_with_iscg
     referral = ReferralFactory(unit=unit, victim=False)
     victim = ReferralPersonFactory(referral=referral, last_name="Marchal", first_name="Inès", age=34)
-    assert referral.status == Status.SUBMITTED
+    assert referral.status == ReferralStatus.SUBMITTED
 
     followup = services.followup_open_from_referral(referral=referral, by=iscg, post=post, referral_person=victim)
 
     referral.refresh_from_db()
-    assert referral.status == Status.TAKEN_UP
+    assert referral.status == ReferralStatus.TAKEN_UP
     assert referral.received_by == referral.taken_up_by == iscg
     assert list(followup.referrals.all()) == [referral]
     assert followup.post == post and followup.assigned_to == iscg and followup.is_open
@@ -133,12 +133,12 @@ def test_closing_and_reopening_a_followup_walk_its_lifecycle(post_with_iscg):
     post, _unit, iscg = post_with_iscg
     followup = FollowUpFactory(post=post)
     version = followup.version
-    services.followup_close(followup=followup, by=iscg, reason=ClosingReason.HANDED_OVER)
+    services.followup_close(followup=followup, by=iscg, reason=FollowUpClosingReason.HANDED_OVER)
     assert followup.closed_on == timezone.localdate()
-    assert followup.closing_reason == ClosingReason.HANDED_OVER
+    assert followup.closing_reason == FollowUpClosingReason.HANDED_OVER
     assert followup.version == version + 1
     with pytest.raises(services.TransitionError):
-        services.followup_close(followup=followup, by=iscg, reason=ClosingReason.RESOLVED)
+        services.followup_close(followup=followup, by=iscg, reason=FollowUpClosingReason.RESOLVED)
     with pytest.raises(services.TransitionError):
         services.followup_close(followup=FollowUpFactory(post=post), by=iscg, reason="nonsense")
     services.followup_reopen(followup=followup, by=iscg)
@@ -164,7 +164,7 @@ def test_an_intervention_in_the_future_can_only_be_planned(post_with_iscg):
     followup = FollowUpFactory(post=post)
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError):
-        services.intervention_record(followup=followup, by=iscg, starts_at=tomorrow, status=InterventionStatus.DONE)
+        services.intervention_record(followup=followup, by=iscg, starts_at=tomorrow, status=InterventionStatus.HELD)
     planned = services.intervention_record(
         followup=followup, by=iscg, starts_at=tomorrow, status=InterventionStatus.PLANNED
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from casework.enums import AgeClass, InterventionKind, InterventionStatus, Place
 from casework.models import FollowUp, Person
-from referrals.enums import Sex, Status
+from referrals.enums import ReferralStatus, Sex
 from reporting.bilan import BilanScope, ScopeKind
 from reporting.indicators import civil_year, compute_bilan
 from tests.casework.factories import PersonFactory
@@ -52,7 +52,7 @@ def test_the_old_take_up_button_no_longer_takes_up_without_a_follow_up(world, cl
     response = client.post(reverse("referrals:take_up", kwargs={"public_id": world.a.referral.public_id}))
     assert response.status_code == 302 and response.url == take_up_url(world.a.referral)
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.SUBMITTED
+    assert world.a.referral.status == ReferralStatus.SUBMITTED
 
 
 def test_a_referral_taken_up_before_follow_ups_existed_can_still_open_one(world, client_for):
@@ -80,7 +80,7 @@ def test_taking_up_creates_the_person_from_the_referral_with_the_household(world
     assert [(m.first_name, m.age_class) for m in members] == [("Noé", AgeClass.AGE_0_10)]  # the accused is left out
     assert not Person.objects.filter(post=world.a.post, first_name=accused.first_name).exists()
     referral.refresh_from_db()
-    assert referral.status == Status.TAKEN_UP and referral.taken_up_by == world.a.iscg
+    assert referral.status == ReferralStatus.TAKEN_UP and referral.taken_up_by == world.a.iscg
 
     landing = client.get(response.url)
     content = landing.content.decode()
@@ -161,7 +161,7 @@ def test_a_referral_taken_up_this_way_counts_in_the_bilans_delay(world, client_f
             "duration_minutes": 45,
             "kind": InterventionKind.INTERVIEW,
             "place": Place.POLICE_STATION,
-            "status": InterventionStatus.DONE,
+            "status": InterventionStatus.HELD,
             "summary": "Premier entretien",
         },
     )
@@ -179,7 +179,7 @@ def test_an_iscg_of_another_department_cannot_take_the_referral_up(world, client
     assert client.post(take_up_url(referral), data).status_code == 404
     assert not FollowUp.objects.filter(referrals=referral).exists()
     referral.refresh_from_db()
-    assert referral.status == Status.SUBMITTED
+    assert referral.status == ReferralStatus.SUBMITTED
 
 
 def test_the_queue_tells_no_grid_from_a_grid_without_danger(world, client_for):

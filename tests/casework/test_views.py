@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from casework.enums import InterventionKind, InterventionStatus, OrientationKind, OrientationStatus, Place
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, ViolenceForm
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import Problem
 from tests.casework.factories import (
     AssessmentFactory,
@@ -166,7 +166,7 @@ def test_an_intervention_is_recorded_in_under_a_minute_with_sensible_defaults(wo
     form = client.get(url).context["form"]
     assert form["kind"].value() == InterventionKind.INTERVIEW
     assert form["place"].value() == Place.POLICE_STATION
-    assert form["status"].value() == InterventionStatus.DONE
+    assert form["status"].value() == InterventionStatus.HELD
     assert form["duration_minutes"].value() == 30
     response = client.post(
         url,
@@ -175,7 +175,7 @@ def test_an_intervention_is_recorded_in_under_a_minute_with_sensible_defaults(wo
             "duration_minutes": 30,
             "kind": InterventionKind.INTERVIEW,
             "place": Place.POLICE_STATION,
-            "status": InterventionStatus.DONE,
+            "status": InterventionStatus.HELD,
             "summary": "Premier entretien",
         },
     )
@@ -196,7 +196,7 @@ def test_an_iscg_takes_a_referral_up_from_its_page(world, client_for):
     response = client.post(url, {"referral_person": victim.pk, "post": world.a.post.pk, "existing_person": ""})
     assert response.status_code == 302
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.TAKEN_UP
+    assert world.a.referral.status == ReferralStatus.TAKEN_UP
     followup = world.a.referral.followups.get()
     assert response.url == followup.get_absolute_url()
     again = client.get(url)

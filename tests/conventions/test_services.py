@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from conventions import services, summaries
 from conventions.enums import ConventionKind, FundingRuleKind, PaymentKind
 from conventions.models import Convention, FundingRule, PostCost
+from iscg.concurrency import EditConflict
 from organisation.access import Scope
 from tests.conventions.factories import (
     ConventionFactory,
@@ -97,7 +98,7 @@ def test_updating_with_an_old_version_is_refused_and_changes_nothing():
         ],
     )
     other = Convention.objects.get(pk=convention.pk)
-    with pytest.raises(services.ConcurrentUpdateError):
+    with pytest.raises(EditConflict):
         services.convention_update(
             convention=other, expected_version=stale, data=convention_data(title="Seconde"), parties=[], posts=[]
         )

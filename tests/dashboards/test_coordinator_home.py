@@ -44,7 +44,7 @@ def test_each_post_shows_its_waiting_referrals_the_oldest_age_and_its_open_follo
     InterventionFactory(
         followup=world.a.followup,
         kind=InterventionKind.INTERVIEW,
-        status=InterventionStatus.DONE,
+        status=InterventionStatus.HELD,
         starts_at=timezone.now() - datetime.timedelta(days=3),
     )
     response = client_for("coordinator_a").get(reverse("dashboards:coordinator_home"))

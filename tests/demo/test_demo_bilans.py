@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionStatus,
     KnownToSocialServices,
@@ -25,8 +25,7 @@ from conventions.enums import PaymentKind
 from conventions.models import FundingRule, Payment, SteeringCommittee
 from demo.data import DEMO_EMAIL_DOMAIN, TERRITORY
 from organisation.models import Post
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import Status
+from referrals.enums import ReferralClosingReason, ReferralStatus
 from referrals.models import DangerAssessment, Referral, ReferralPerson
 
 pytestmark = pytest.mark.usefixtures("seeded_demo", "db")
@@ -38,7 +37,7 @@ def held(period, **scope):
 
 def persons_met(period, **scope):
     return Person.objects.filter(
-        followups__interventions__status=InterventionStatus.DONE,
+        followups__interventions__status=InterventionStatus.HELD,
         followups__interventions__starts_at__date__range=period,
         **{f"followups__{key}": value for key, value in scope.items()},
     ).distinct()
@@ -111,7 +110,7 @@ def test_every_department_made_child_protection_transmissions_last_year(last_yea
 def test_follow_ups_were_closed_last_year_for_every_reason_in_every_department(last_year):
     for code in TERRITORY:
         closed = FollowUp.objects.filter(post__department__code=code, closed_on__range=last_year)
-        assert set(closed.values_list("closing_reason", flat=True)) == set(ClosingReason.values), code
+        assert set(closed.values_list("closing_reason", flat=True)) == set(FollowUpClosingReason.values), code
         opened_before_end = FollowUp.objects.filter(post__department__code=code, opened_on__lte=last_year[1])
         still_open = opened_before_end.exclude(closed_on__lte=last_year[1])
         assert still_open.count() > 10, code  # F3: follow-ups open at the end of the period
@@ -121,21 +120,21 @@ def test_follow_ups_were_closed_this_year_for_every_reason(this_year):
     if this_year[1] < this_year[0].replace(month=4):
         pytest.skip("Too early in the year for every closing reason to have occurred.")
     closed = FollowUp.objects.filter(closed_on__range=this_year)
-    assert set(closed.values_list("closing_reason", flat=True)) == set(ClosingReason.values)
+    assert set(closed.values_list("closing_reason", flat=True)) == set(FollowUpClosingReason.values)
     assert FollowUp.objects.open().count() > 10 * len(TERRITORY)
 
 
 def test_referrals_reach_every_status_and_closing_reason_in_every_department(last_year):
     for code in TERRITORY:
         referrals = Referral.objects.filter(unit__department__code=code)
-        assert set(referrals.values_list("status", flat=True)) == set(Status.values), code
-        closed = referrals.filter(referred_at__date__range=last_year, status=Status.CLOSED)
+        assert set(referrals.values_list("status", flat=True)) == set(ReferralStatus.values), code
+        closed = referrals.filter(referred_at__date__range=last_year, status=ReferralStatus.CLOSED)
         assert set(closed.values_list("closing_reason", flat=True)) == set(ReferralClosingReason.values), code
         assert referrals.filter(referred_at__date__range=last_year).count() >= 100, code
 
 
 def test_taken_up_referrals_are_linked_to_the_follow_ups_they_opened():
-    taken_up = Referral.objects.filter(status=Status.TAKEN_UP)
+    taken_up = Referral.objects.filter(status=ReferralStatus.TAKEN_UP)
     assert taken_up.filter(followups__isnull=True).count() == 0
     assert FollowUp.objects.annotate(n=Count("referrals")).filter(n__gte=2).exists()  # referred again
     assert FollowUp.objects.filter(referrals__isnull=True).exists()  # came on their own

@@ -8,8 +8,8 @@ from casework.models import Assessment, FollowUp, FollowUpReferral, Intervention
 from conventions.models import Convention, FundingRule, Payment, PostCost, SteeringCommittee
 from demo.data import ADMIN_EMAIL, DEMO_PASSWORD, TERRITORY, demo_email
 from demo.seeding import seed_organisation
-from organisation.access import build_scope
 from organisation.models import Partner, Post, PostAssignment, Unit
+from organisation.scope import build_scope
 from referrals.models import DangerAnswer, DangerAssessment, Referral, ReferralNumberSequence, ReferralPerson
 
 DEMO_MODELS = [

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -21,8 +21,7 @@ from casework.enums import (
 from casework.models import FollowUpReferral, ViolenceForm
 from imports import services
 from organisation.models import PartnerType
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import Source, Urgency
+from referrals.enums import ReferralClosingReason, Source, Urgency
 from referrals.models import Problem
 from tests.accounts.factories import UserFactory
 from tests.casework.factories import (
@@ -83,7 +82,7 @@ def build_history(side) -> SimpleNamespace:
         created_by=iscg,
         opened_on=datetime.date(2024, 11, 2),
         closed_on=datetime.date(2025, 3, 10),
-        closing_reason=ClosingReason.RESOLVED,
+        closing_reason=FollowUpClosingReason.RESOLVED,
         problems=[problem["violences_conjugales"], problem["logement"]],
     )
     f2 = FollowUpFactory(
@@ -96,10 +95,10 @@ def build_history(side) -> SimpleNamespace:
         person_role=FollowUpRole.OTHER,
         opened_on=datetime.date(2025, 2, 1),
         closed_on=datetime.date(2025, 9, 30),
-        closing_reason=ClosingReason.HANDED_OVER,
+        closing_reason=FollowUpClosingReason.HANDED_OVER,
     )
     f4 = FollowUpFactory(post=post, person=p4, created_by=iscg, opened_on=datetime.date(2025, 6, 1))
-    held = InterventionStatus.DONE
+    held = InterventionStatus.HELD
     for followup, starts_at, kind, place, status in (
         (f1, at("2024-11-05", "10:00"), InterventionKind.INTERVIEW, Place.POLICE_STATION, held),
         (f1, at("2025-01-20", "14:30"), InterventionKind.PHONE_CALL, Place.REMOTE, InterventionStatus.NO_SHOW),

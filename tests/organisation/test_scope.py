@@ -3,9 +3,10 @@ import datetime
 from django.test import RequestFactory
 
 from accounts.enums import Role
-from organisation.access import ANONYMOUS, Action, build_scope, can
+from organisation.access import ANONYMOUS, Action, can
 from organisation.middleware import ScopeMiddleware
 from organisation.models import Partner, Post, Unit
+from organisation.scope import build_scope
 from tests.accounts.factories import UserFactory
 from tests.organisation.factories import PostAssignmentFactory, PostFactory, UnitFactory, department
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from referrals.danger import evaluate_danger
-from referrals.enums import Answer, ClosingReason, FilledBy, PersonRole, Sex, Source, Status, Urgency
+from referrals.enums import Answer, FilledBy, PersonRole, ReferralClosingReason, ReferralStatus, Sex, Source, Urgency
 from referrals.models import DangerAnswer, DangerAssessment, GridVersion, Problem, Referral, ReferralPerson
 from tests.accounts.factories import UserFactory
 from tests.canaries import unique_name
@@ -39,28 +39,28 @@ class ReferralFactory(DjangoModelFactory):
         immediate = factory.Trait(urgency=Urgency.IMMEDIATE)
         within_48h = factory.Trait(urgency=Urgency.WITHIN_48H)
         received = factory.Trait(
-            status=Status.RECEIVED,
+            status=ReferralStatus.RECEIVED,
             received_at=factory.LazyFunction(timezone.now),
             received_by=factory.SubFactory(UserFactory, iscg=True),
             status_changed_at=factory.SelfAttribute("received_at"),
         )
         taken_up = factory.Trait(
             received=True,
-            status=Status.TAKEN_UP,
+            status=ReferralStatus.TAKEN_UP,
             taken_up_at=factory.LazyFunction(timezone.now),
             taken_up_by=factory.SelfAttribute("received_by"),
             status_changed_at=factory.SelfAttribute("taken_up_at"),
         )
         closed = factory.Trait(
             received=True,
-            status=Status.CLOSED,
+            status=ReferralStatus.CLOSED,
             closed_at=factory.LazyFunction(timezone.now),
             closed_by=factory.SelfAttribute("received_by"),
-            closing_reason=ClosingReason.UNREACHABLE,
+            closing_reason=ReferralClosingReason.UNREACHABLE,
             status_changed_at=factory.SelfAttribute("closed_at"),
         )
         withdrawn = factory.Trait(
-            status=Status.WITHDRAWN,
+            status=ReferralStatus.WITHDRAWN,
             withdrawn_at=factory.LazyFunction(timezone.now),
             withdrawn_by=factory.SelfAttribute("author"),
             status_changed_at=factory.SelfAttribute("withdrawn_at"),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from demo.data import TERRITORY
 from demo.referrals import seed_referrals
 from demo.seeding import seed_organisation
-from referrals.enums import Answer, ClosingReason, FilledBy, Source, Status
+from referrals.enums import Answer, FilledBy, ReferralClosingReason, ReferralStatus, Source
 from referrals.models import DangerAssessment, Referral, ReferralNumberSequence, ReferralPerson
 
 
@@ -20,12 +20,12 @@ def test_demo_referrals_cover_every_department_channel_status_and_reason_and_see
     last_year = timezone.localdate().year - 1
     for code, data in territory.items():
         referrals = Referral.objects.filter(unit__department__code=code)
-        assert set(referrals.values_list("status", flat=True)) == set(Status.values), code
+        assert set(referrals.values_list("status", flat=True)) == set(ReferralStatus.values), code
         of_last_year = referrals.filter(referred_at__year=last_year)
         assert of_last_year.count() >= 100, code
         assert set(of_last_year.values_list("source", flat=True)) == set(Source.values), code
-        reasons = set(of_last_year.filter(status=Status.CLOSED).values_list("closing_reason", flat=True))
-        assert reasons == set(ClosingReason.values), code
+        reasons = set(of_last_year.filter(status=ReferralStatus.CLOSED).values_list("closing_reason", flat=True))
+        assert reasons == set(ReferralClosingReason.values), code
         for post in data["posts"]:  # every unit of every post files or receives referrals
             assert set(post.units.values_list("pk", flat=True)) == set(
                 of_last_year.filter(unit__posts=post).values_list("unit", flat=True)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from referrals.enums import ClosingReason, PersonRole, Status
+from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus
 from referrals.models import Problem, Referral, is_minor
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import ReferralFactory, ReferralPersonFactory
@@ -64,14 +64,14 @@ def _violates(constraint_name, **changes):
 
 
 def test_a_received_referral_must_record_who_received_it_and_when(db):
-    _violates("referral_received_has_timestamp", status=Status.RECEIVED)
+    _violates("referral_received_has_timestamp", status=ReferralStatus.RECEIVED)
 
 
 def test_a_taken_up_referral_must_record_who_and_when(db):
     iscg = UserFactory(iscg=True)
     _violates(
         "referral_taken_up_iff_timestamp",
-        status=Status.TAKEN_UP,
+        status=ReferralStatus.TAKEN_UP,
         received_at=timezone.now(),
         received_by=iscg,
     )
@@ -81,7 +81,7 @@ def test_a_closed_referral_must_have_a_reason(db):
     iscg = UserFactory(iscg=True)
     _violates(
         "referral_closed_iff_reason",
-        status=Status.CLOSED,
+        status=ReferralStatus.CLOSED,
         received_at=timezone.now(),
         received_by=iscg,
         closed_at=timezone.now(),
@@ -90,11 +90,11 @@ def test_a_closed_referral_must_have_a_reason(db):
 
 
 def test_a_closing_reason_on_an_open_referral_is_refused(db):
-    _violates("referral_closed_iff_reason", closing_reason=ClosingReason.DUPLICATE)
+    _violates("referral_closed_iff_reason", closing_reason=ReferralClosingReason.DUPLICATE)
 
 
 def test_a_withdrawn_referral_must_record_who_withdrew_it_and_when(db):
-    _violates("referral_withdrawn_iff_timestamp", status=Status.WITHDRAWN)
+    _violates("referral_withdrawn_iff_timestamp", status=ReferralStatus.WITHDRAWN)
 
 
 def test_facts_cannot_be_later_than_the_referral(db):

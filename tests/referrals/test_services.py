@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from referrals import services
-from referrals.enums import TRANSITIONS, Answer, ClosingReason, FilledBy, PersonRole, Source, Status, Urgency
+from referrals.enums import (
+    TRANSITIONS,
+    Answer,
+    FilledBy,
+    PersonRole,
+    ReferralClosingReason,
+    ReferralStatus,
+    Source,
+    Urgency,
+)
 from referrals.models import Problem, Referral
 from tests.accounts.factories import UserFactory
 from tests.organisation.factories import PostAssignmentFactory, PostFactory, UnitFactory
@@ -49,7 +58,7 @@ def test_filing_creates_the_referral_its_persons_and_categories_with_a_readable_
     referral, created = file(world.a.officer, world.a.unit, referred_at=referred_at)
     assert created
     assert referral.number == "2026-80-000001"
-    assert referral.status == Status.SUBMITTED
+    assert referral.status == ReferralStatus.SUBMITTED
     assert referral.status_changed_at == referred_at
     assert referral.author == world.a.officer
     assert [p.last_name for p in referral.persons.all()] == ["Martinez"]
@@ -128,21 +137,21 @@ def test_a_half_filled_grid_is_refused_and_nothing_is_filed(world):
 # ---- Workflow -----------------------------------------------------------------------------------
 
 SERVICES = {
-    Status.RECEIVED: lambda referral, user: services.referral_mark_received(referral=referral, by=user),
-    Status.TAKEN_UP: lambda referral, user: services.referral_take_up(referral=referral, by=user),
-    Status.CLOSED: lambda referral, user: services.referral_close_without_followup(
-        referral=referral, by=user, reason=ClosingReason.REFUSED
+    ReferralStatus.RECEIVED: lambda referral, user: services.referral_mark_received(referral=referral, by=user),
+    ReferralStatus.TAKEN_UP: lambda referral, user: services.referral_take_up(referral=referral, by=user),
+    ReferralStatus.CLOSED: lambda referral, user: services.referral_close_without_followup(
+        referral=referral, by=user, reason=ReferralClosingReason.REFUSED
     ),
-    Status.WITHDRAWN: lambda referral, user: services.referral_withdraw(referral=referral, by=referral.author),
+    ReferralStatus.WITHDRAWN: lambda referral, user: services.referral_withdraw(referral=referral, by=referral.author),
 }
 TRAITS = {
-    Status.SUBMITTED: {},
-    Status.RECEIVED: {"received": True},
-    Status.TAKEN_UP: {"taken_up": True},
-    Status.CLOSED: {"closed": True},
-    Status.WITHDRAWN: {"withdrawn": True},
+    ReferralStatus.SUBMITTED: {},
+    ReferralStatus.RECEIVED: {"received": True},
+    ReferralStatus.TAKEN_UP: {"taken_up": True},
+    ReferralStatus.CLOSED: {"closed": True},
+    ReferralStatus.WITHDRAWN: {"withdrawn": True},
 }
-ALL_PAIRS = [(current, target) for current in Status.values for target in SERVICES]
+ALL_PAIRS = [(current, target) for current in ReferralStatus.values for target in SERVICES]
 
 
 @pytest.mark.parametrize(("current", "target"), ALL_PAIRS, ids=[f"{c}->{t}" for c, t in ALL_PAIRS])
@@ -164,17 +173,19 @@ def test_each_transition_is_applied_when_allowed_and_refused_otherwise(world, cu
 def test_each_transition_records_who_and_when(world):
     referral = ReferralFactory(unit=world.a.unit, author=world.a.officer)
     services.referral_mark_received(referral=referral, by=world.a.iscg)
-    services.referral_close_without_followup(referral=referral, by=world.a.iscg, reason=ClosingReason.DUPLICATE)
+    services.referral_close_without_followup(
+        referral=referral, by=world.a.iscg, reason=ReferralClosingReason.DUPLICATE
+    )
     referral.refresh_from_db()
     assert referral.received_by == world.a.iscg and referral.received_at
     assert referral.closed_by == world.a.iscg and referral.closed_at
-    assert referral.closing_reason == ClosingReason.DUPLICATE
+    assert referral.closing_reason == ReferralClosingReason.DUPLICATE
     assert referral.status_changed_at == referral.closed_at
 
     other = ReferralFactory(unit=world.a.unit, author=world.a.officer, received=True)
     services.referral_take_up(referral=other, by=world.a.iscg)
     other.refresh_from_db()
-    assert (other.status, other.taken_up_by) == (Status.TAKEN_UP, world.a.iscg)
+    assert (other.status, other.taken_up_by) == (ReferralStatus.TAKEN_UP, world.a.iscg)
 
 
 def test_only_the_author_can_withdraw_a_referral(world):
@@ -183,7 +194,7 @@ def test_only_the_author_can_withdraw_a_referral(world):
         services.referral_withdraw(referral=world.a.referral, by=colleague)
     services.referral_withdraw(referral=world.a.referral, by=world.a.officer)
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.WITHDRAWN
+    assert world.a.referral.status == ReferralStatus.WITHDRAWN
     assert world.a.referral.withdrawn_by == world.a.officer
     assert world.a.referral.withdrawn_at is not None
 
@@ -192,7 +203,7 @@ def test_closing_needs_a_known_reason(world):
     referral = ReferralFactory(unit=world.a.unit, received=True)
     with pytest.raises(services.TransitionError):
         services.referral_close_without_followup(referral=referral, by=world.a.iscg, reason="because")
-    assert Referral.objects.get(pk=referral.pk).status == Status.RECEIVED
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.RECEIVED
 
 
 # ---- Notification -------------------------------------------------------------------------------

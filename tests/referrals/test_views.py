@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.enums import Answer, Status, Urgency
+from referrals.enums import Answer, ReferralStatus, Urgency
 from referrals.models import GridVersion, Problem, Referral
 from tests.accounts.factories import UserFactory
 from tests.conftest import sign_in
@@ -166,7 +166,7 @@ def test_a_full_grid_is_recomputed_by_the_server(world, client_for):
     grid = grid_data(q12=Answer.YES, q14=Answer.YES, q3=Answer.NOT_ASKED)
     response = client_for("officer_a").post(reverse("referrals:create"), {**form_data(world.a.unit), **grid})
     assert response.status_code == 302
-    assessment = Referral.objects.get(unit=world.a.unit, status=Status.SUBMITTED, persons__first_name="Sarah")
+    assessment = Referral.objects.get(unit=world.a.unit, status=ReferralStatus.SUBMITTED, persons__first_name="Sarah")
     assessment = assessment.danger_assessments.get()
     assert (assessment.yes_count, assessment.red_yes_count, assessment.is_danger) == (2, 2, True)
     assert assessment.filled_by == world.a.officer
@@ -212,7 +212,7 @@ def test_the_author_withdraws_a_referral_filed_by_mistake(world, client_for):
     response = client_for("officer_a").post(url)
     assert response.status_code == 302
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.WITHDRAWN
+    assert world.a.referral.status == ReferralStatus.WITHDRAWN
     assert world.a.referral.withdrawn_by == world.a.officer
 
 
@@ -225,7 +225,7 @@ def test_a_colleague_cannot_withdraw_the_authors_referral_and_gets_a_message(wor
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.SUBMITTED
+    assert world.a.referral.status == ReferralStatus.SUBMITTED
 
 
 # ---- ISCG: queue, detail and decisions ----------------------------------------------------------
@@ -254,7 +254,7 @@ def test_the_queue_shows_open_referrals_of_the_iscgs_units_only_with_counts_per_
     ReferralFactory(unit=world.a.unit, closed=True)
     response = client_for("iscg_a").get(reverse("referrals:queue"))
     statuses = sorted(referral.status for referral in response.context["page"])
-    assert statuses == [Status.RECEIVED, Status.SUBMITTED]
+    assert statuses == [ReferralStatus.RECEIVED, ReferralStatus.SUBMITTED]
     assert world.b.referral.number not in response.content.decode()
     counts = {status.value: count for status, count in response.context["counts"]}
     assert counts == {"submitted": 1, "received": 1, "taken_up": 1, "closed": 1, "withdrawn": 0}
@@ -300,7 +300,7 @@ def test_an_iscg_of_another_department_cannot_see_nor_decide_on_the_referral(wor
         url = reverse(f"referrals:{name}", kwargs={"public_id": world.a.referral.public_id})
         assert client.post(url, {"reason": "duplicate"}).status_code == 404
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.SUBMITTED
+    assert world.a.referral.status == ReferralStatus.SUBMITTED
 
 
 def test_the_iscg_marks_received_then_takes_up_through_the_follow_up(world, client_for):
@@ -312,7 +312,7 @@ def test_the_iscg_marks_received_then_takes_up_through_the_follow_up(world, clie
     victim = world.a.referral.persons.get()
     assert client.post(response.url, {"referral_person": victim.pk, "post": world.a.post.pk}).status_code == 302
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.TAKEN_UP
+    assert world.a.referral.status == ReferralStatus.TAKEN_UP
     assert world.a.referral.received_by == world.a.referral.taken_up_by == world.a.iscg
 
 
@@ -322,7 +322,7 @@ def test_the_iscg_closes_a_received_referral_with_a_reason(world, client_for):
     client.post(reverse("referrals:receive", kwargs=kwargs))
     client.post(reverse("referrals:close", kwargs=kwargs), {"reason": "unreachable"})
     world.a.referral.refresh_from_db()
-    assert (world.a.referral.status, world.a.referral.closing_reason) == (Status.CLOSED, "unreachable")
+    assert (world.a.referral.status, world.a.referral.closing_reason) == (ReferralStatus.CLOSED, "unreachable")
 
 
 def test_an_impossible_transition_gets_a_clear_message_not_an_error_page(world, client_for):
@@ -331,7 +331,7 @@ def test_an_impossible_transition_gets_a_clear_message_not_an_error_page(world, 
     response = client.post(reverse("referrals:close", kwargs=kwargs), {"reason": ""}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     world.a.referral.refresh_from_db()
-    assert world.a.referral.status == Status.SUBMITTED
+    assert world.a.referral.status == ReferralStatus.SUBMITTED
 
 
 def test_the_iscg_records_a_screening_without_agreement_and_lands_on_the_referral(world, client_for):

@@ -23,10 +23,10 @@ from reporting.bilan import (
     Bilan,
     BilanScope,
     Cell,
+    FigureUnit,
     Indicator,
     Period,
     ScopeKind,
-    Unit,
     primary_mask_label,
 )
 
@@ -55,7 +55,7 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="A1",
             label="Saisines reçues",
-            unit=Unit.REFERRALS,
+            unit=FigureUnit.REFERRALS,
             total=156,
             breakdown=(
                 Cell("3f1c2b9e-0000-4000-8000-000000000001", UNIT_LABEL, 101, 64.7),
@@ -66,7 +66,7 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="A2",
             label="Saisines par canal",
-            unit=Unit.REFERRALS,
+            unit=FigureUnit.REFERRALS,
             total=156,
             breakdown=(
                 Cell("complaint", "Plainte", 61, 39.1),
@@ -79,16 +79,16 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="A4",
             label="Délai médian de la saisine au premier rendez-vous",
-            unit=Unit.DAYS,
+            unit=FigureUnit.DAYS,
             total=4,
-            details=(("waiting", "Saisines en attente à la fin de la période", 12, Unit.REFERRALS),),
+            details=(("waiting", "Saisines en attente à la fin de la période", 12, FigureUnit.REFERRALS),),
         ),
-        Indicator(id="B1", label="Personnes rencontrées", unit=Unit.PERSONS, total=98),
-        Indicator(id="B2", label="Nouvelles personnes", unit=Unit.PERSONS, total=71),
+        Indicator(id="B1", label="Personnes rencontrées", unit=FigureUnit.PERSONS, total=98),
+        Indicator(id="B2", label="Nouvelles personnes", unit=FigureUnit.PERSONS, total=71),
         Indicator(
             id="B3",
             label="Personnes rencontrées par sexe",
-            unit=Unit.PERSONS,
+            unit=FigureUnit.PERSONS,
             total=98,
             breakdown=(
                 Cell("f", "Femme", 60, 61.2),
@@ -101,7 +101,7 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="B4",
             label="Personnes rencontrées par âge",
-            unit=Unit.PERSONS,
+            unit=FigureUnit.PERSONS,
             total=98,
             breakdown=(
                 Cell("18_25", "18 à 25 ans", 14, 14.3),
@@ -115,7 +115,7 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="B6",
             label="Personnes rencontrées par problématique",
-            unit=Unit.PERSONS,
+            unit=FigureUnit.PERSONS,
             total=98,
             breakdown=(
                 Cell("conjugal_violence", "Violences conjugales", 70, 71.4),
@@ -129,7 +129,7 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="B7",
             label="Connues des services sociaux au premier contact",
-            unit=Unit.PERSONS,
+            unit=FigureUnit.PERSONS,
             total=98,
             breakdown=(
                 Cell("yes", "Oui", 50, 51.0),
@@ -141,7 +141,7 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="B9",
             label="Personnes rencontrées par lieu",
-            unit=Unit.PERSONS,
+            unit=FigureUnit.PERSONS,
             total=98,
             breakdown=(
                 Cell("police_station", "Commissariat", 80, 81.6),
@@ -154,7 +154,7 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="C2",
             label="Rendez-vous réalisés et non honorés",
-            unit=Unit.INTERVENTIONS,
+            unit=FigureUnit.INTERVENTIONS,
             total=450,
             breakdown=(Cell("done", "Réalisés", 412, 91.6), Cell("no_show", "Non honorés", 38, 8.4)),
             denominator_label="des 450 rendez-vous prévus",
@@ -162,30 +162,33 @@ def _indicators(*, masked: bool) -> list[Indicator]:
         Indicator(
             id="C4",
             label="Interventions par personne",
-            unit=Unit.RATIO,
+            unit=FigureUnit.RATIO,
             total=4.2,
-            details=(("median", "Médiane", 3, Unit.RATIO),),
+            details=(("median", "Médiane", 3, FigureUnit.RATIO),),
         ),
-        Indicator(id="D2", label="Personnes en danger caractérisé", unit=Unit.PERSONS, total=14),
-        Indicator(id="E3", label="Personnes orientées", unit=Unit.PERSONS, total=45),
+        Indicator(id="D2", label="Personnes en danger caractérisé", unit=FigureUnit.PERSONS, total=14),
+        Indicator(id="E3", label="Personnes orientées", unit=FigureUnit.PERSONS, total=45),
         Indicator(
-            id="E4", label="Transmissions de protection de l'enfance", unit=Unit.TRANSMISSIONS, total=transmissions
+            id="E4",
+            label="Transmissions de protection de l'enfance",
+            unit=FigureUnit.TRANSMISSIONS,
+            total=transmissions,
         ),
         Indicator(
             id="F2",
             label="Durée des suivis clôturés",
-            unit=Unit.DAYS,
+            unit=FigureUnit.DAYS,
             total=96,
             details=(
-                ("mean_days", "Moyenne", 120.5, Unit.DAYS),
-                ("median_months", "Médiane en mois", 3.2, Unit.RATIO),
+                ("mean_days", "Moyenne", 120.5, FigureUnit.DAYS),
+                ("median_months", "Médiane en mois", 3.2, FigureUnit.RATIO),
             ),
         ),
-        Indicator(id="F3", label="Suivis ouverts à la fin de la période", unit=Unit.FOLLOWUPS, total=58),
+        Indicator(id="F3", label="Suivis ouverts à la fin de la période", unit=FigureUnit.FOLLOWUPS, total=58),
         Indicator(
             id="I1",
             label="Cofinancement engagé par financeur",
-            unit=Unit.CENTS,
+            unit=FigureUnit.CENTS,
             total=9_000_000,
             breakdown=(
                 Cell("1", "Préfecture de la Somme", 4_500_000, 50.0),
@@ -194,7 +197,7 @@ def _indicators(*, masked: bool) -> list[Indicator]:
             ),
             denominator_label="du coût total",
         ),
-        Indicator(id="I3", label="Coût total", unit=Unit.CENTS, total=9_250_075),
+        Indicator(id="I3", label="Coût total", unit=FigureUnit.CENTS, total=9_250_075),
     ]
 
 
@@ -205,10 +208,10 @@ def sample_bilan(*, masked: bool = False, with_previous: bool = False) -> Bilan:
             scope=SCOPE,
             period=PERIOD.previous(),
             indicators={
-                "A1": Indicator(id="A1", label="Saisines reçues", unit=Unit.REFERRALS, total=140),
-                "B1": Indicator(id="B1", label="Personnes rencontrées", unit=Unit.PERSONS, total=85),
-                "B2": Indicator(id="B2", label="Nouvelles personnes", unit=Unit.PERSONS, total=60),
-                "E3": Indicator(id="E3", label="Personnes orientées", unit=Unit.PERSONS, total=45),
+                "A1": Indicator(id="A1", label="Saisines reçues", unit=FigureUnit.REFERRALS, total=140),
+                "B1": Indicator(id="B1", label="Personnes rencontrées", unit=FigureUnit.PERSONS, total=85),
+                "B2": Indicator(id="B2", label="Nouvelles personnes", unit=FigureUnit.PERSONS, total=60),
+                "E3": Indicator(id="E3", label="Personnes orientées", unit=FigureUnit.PERSONS, total=45),
             },
             masking_threshold=THRESHOLD if masked else None,
         )

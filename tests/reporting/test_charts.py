@@ -6,7 +6,7 @@ from dataclasses import replace
 from django.utils.safestring import SafeString
 
 from conventions.templatetags.money import euros, percent
-from reporting.bilan import SECONDARY_MASK, Cell, Indicator, Unit
+from reporting.bilan import SECONDARY_MASK, Cell, FigureUnit, Indicator
 from reporting.charts import breakdown_svg, comparison_svg
 from tests.reporting.samples import MASK, UNIT_LABEL, sample_bilan
 
@@ -81,14 +81,14 @@ def test_money_bars_show_euros():
 
 
 def test_an_indicator_without_breakdown_has_no_chart():
-    assert breakdown_svg(Indicator(id="B1", label="Personnes", unit=Unit.PERSONS, total=3)) == ""
+    assert breakdown_svg(Indicator(id="B1", label="Personnes", unit=FigureUnit.PERSONS, total=3)) == ""
 
 
 def test_a_missing_value_is_a_dash_without_bar():
     indicator = Indicator(
         id="C4",
         label="Par personne",
-        unit=Unit.RATIO,
+        unit=FigureUnit.RATIO,
         total=None,
         breakdown=(Cell("a", "A", None), Cell("b", "B", 2.5)),
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from reporting import exports
-from reporting.bilan import GROUPS, SECONDARY_MASK, Cell, Indicator, Unit
+from reporting.bilan import GROUPS, SECONDARY_MASK, Cell, FigureUnit, Indicator
 from tests.reporting.samples import (
     FUNDER_LABEL,
     MASK,
@@ -123,7 +123,7 @@ def test_csv_labels_never_become_formulas():
         Indicator(
             id="I1",
             label="=cofinancement",
-            unit=Unit.CENTS,
+            unit=FigureUnit.CENTS,
             total=100,
             breakdown=(Cell("1", '=HYPERLINK("http://example.org")', 100), Cell("2", "-Commune", 0)),
         )
@@ -195,7 +195,9 @@ def test_masked_xlsx_holds_masked_cells_as_text():
 
 def test_xlsx_labels_never_become_formulas():
     bilan = bilan_of(
-        Indicator(id="I1", label="Cofinancement", unit=Unit.CENTS, total=100, breakdown=(Cell("1", "=1+1", 100),))
+        Indicator(
+            id="I1", label="Cofinancement", unit=FigureUnit.CENTS, total=100, breakdown=(Cell("1", "=1+1", 100),)
+        )
     )
     workbook = open_xlsx(exports.bilan_xlsx(bilan))
     cell = find(workbook[str(GROUPS["I"])], "=1+1")

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from casework.enums import (
     AgeClass,
-    ClosingReason,
+    FollowUpClosingReason,
     FollowUpRole,
     InterventionKind,
     InterventionStatus,
@@ -36,8 +36,7 @@ from casework.models import FollowUpReferral
 from conventions import services as convention_services
 from conventions.enums import FundingRuleKind
 from organisation.models import PartnerType
-from referrals.enums import ClosingReason as ReferralClosingReason
-from referrals.enums import Source
+from referrals.enums import ReferralClosingReason, Source
 from referrals.models import Problem
 from reporting.bilan import BilanScope, Period, ScopeKind
 from reporting.exports import bilan_json
@@ -109,7 +108,7 @@ def data(db):
     f4 = followup(p, anonymous=True, sex=Sex.UNKNOWN)
     f5 = followup(r)
 
-    def held(fu, day, place=Place.POLICE_STATION, kind=InterventionKind.INTERVIEW, status=InterventionStatus.DONE):
+    def held(fu, day, place=Place.POLICE_STATION, kind=InterventionKind.INTERVIEW, status=InterventionStatus.HELD):
         return InterventionFactory(followup=fu, author=iscg, starts_at=at(day), place=place, kind=kind, status=status)
 
     held(f1, "2024-12-20")
@@ -122,9 +121,9 @@ def data(db):
     held(f4, "2025-02-02", status=InterventionStatus.NO_SHOW)
     held(f5, "2025-03-03")
     held(f1, "2026-01-05")  # after the period
-    f2.closed_on, f2.closing_reason = datetime.date(2025, 8, 1), ClosingReason.RESOLVED
+    f2.closed_on, f2.closing_reason = datetime.date(2025, 8, 1), FollowUpClosingReason.RESOLVED
     f2.save()
-    f3.closed_on, f3.closing_reason = datetime.date(2026, 1, 10), ClosingReason.MOVED
+    f3.closed_on, f3.closing_reason = datetime.date(2026, 1, 10), FollowUpClosingReason.MOVED
     f3.save()
 
     # Referrals of unit U (covered by P): r1 taken up (f2) two days before its first interview,
@@ -278,7 +277,7 @@ def test_interventions_exclude_no_shows_from_held(data):
     assert c["C1"].total == 5
     assert values(c["C1"])[InterventionKind.INTERVIEW] == 4 and values(c["C1"])[InterventionKind.PHONE_CALL] == 1
     assert values(c["C2"]) == {
-        InterventionStatus.DONE: 5,
+        InterventionStatus.HELD: 5,
         InterventionStatus.NO_SHOW: 2,
         InterventionStatus.CANCELLED: 0,
     }
@@ -331,7 +330,7 @@ def test_medians_of_an_even_count_are_the_mean_of_the_two_middle_values(data):
     FollowUpReferral.objects.create(followup=f6, referral=r6, linked_by=author)
     InterventionFactory(followup=f6, author=author, starts_at=at("2025-06-01"))  # r6: one day
     InterventionFactory(followup=f6, author=author, starts_at=at("2025-06-15"))
-    f6.closed_on, f6.closing_reason = datetime.date(2025, 7, 1), ClosingReason.RESOLVED  # 30 days
+    f6.closed_on, f6.closing_reason = datetime.date(2025, 7, 1), FollowUpClosingReason.RESOLVED  # 30 days
     f6.save()
 
     indicators = department_bilan().indicators
@@ -364,7 +363,7 @@ def test_orientations_and_child_protection_counted_apart(data):
 
 def test_followup_indicators(data):
     f = department_bilan().indicators
-    assert f["F1"].total == 1 and values(f["F1"])[ClosingReason.RESOLVED] == 1
+    assert f["F1"].total == 1 and values(f["F1"])[FollowUpClosingReason.RESOLVED] == 1
     details = {key: value for key, _label, value, _unit in f["F2"].details}
     assert details == {"measured": 1, "mean_days": 61.0, "median_days": 61.0, "mean_months": 2.0, "median_months": 2.0}
     assert f["F3"].total == 4  # f1, f1b, f3 (closed in 2026) and f4; f2 closed in August
@@ -484,7 +483,7 @@ def test_age_and_role_are_read_at_the_first_held_intervention_in_local_time(db):
         )
 
     def held(followup, moment):
-        InterventionFactory(followup=followup, author=iscg, starts_at=moment, status=InterventionStatus.DONE)
+        InterventionFactory(followup=followup, author=iscg, starts_at=moment, status=InterventionStatus.HELD)
 
     eighteen_today = person_followup(FollowUpRole.VICTIM, birth_date=datetime.date(2007, 3, 10))
     held(eighteen_today, at("2025-03-10", 9))

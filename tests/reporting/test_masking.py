@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from reporting.bilan import SECONDARY_MASK, Bilan, BilanScope, Cell, Indicator, Period, ScopeKind, Unit
+from reporting.bilan import SECONDARY_MASK, Bilan, BilanScope, Cell, FigureUnit, Indicator, Period, ScopeKind
 from reporting.masking import mask_bilan
 
 PERIOD = Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
@@ -28,7 +28,7 @@ def by_key(indicator):
 
 
 def test_counts_of_persons_from_1_to_10_are_masked_and_zeros_stay():
-    sex = Indicator("B3", "Sexe", Unit.PERSONS, 40, cells(f=25, m=3, other=0, unknown=12))
+    sex = Indicator("B3", "Sexe", FigureUnit.PERSONS, 40, cells(f=25, m=3, other=0, unknown=12))
     masked = mask_bilan(bilan(sex), threshold=11).indicators["B3"]
     assert masked.total == 40
     assert by_key(masked)["m"] == ("< 11", None)
@@ -36,7 +36,7 @@ def test_counts_of_persons_from_1_to_10_are_masked_and_zeros_stay():
 
 
 def test_a_single_masked_cell_of_a_partition_hides_the_next_smallest():
-    sex = Indicator("B3", "Sexe", Unit.PERSONS, 40, cells(f=25, m=3, other=0, unknown=12))
+    sex = Indicator("B3", "Sexe", FigureUnit.PERSONS, 40, cells(f=25, m=3, other=0, unknown=12))
     masked = by_key(mask_bilan(bilan(sex), threshold=11).indicators["B3"])
     # m could be recomputed as 40 − 25 − 12: the smallest other non-zero cell (12) is hidden too.
     assert masked["unknown"] == (SECONDARY_MASK, None)
@@ -46,21 +46,21 @@ def test_a_single_masked_cell_of_a_partition_hides_the_next_smallest():
 
 
 def test_a_cell_hidden_at_a_lower_threshold_stays_secret_at_a_higher_one():
-    ages = Indicator("B4", "Âge", Unit.PERSONS, 30, cells(a=4, b=6, c=20))
+    ages = Indicator("B4", "Âge", FigureUnit.PERSONS, 30, cells(a=4, b=6, c=20))
     masked = by_key(mask_bilan(bilan(ages), threshold=11).indicators["B4"])
     # At threshold 5, b (6) hides a (4): the diffusion version at 5 says "secret" for b, so does this one.
     assert masked == {"a": ("< 11", None), "b": (SECONDARY_MASK, None), "c": (20, 66.7)}
 
 
 def test_two_masked_cells_whose_sum_pins_them_hide_a_zero_too():
-    sex = Indicator("B3", "Sexe", Unit.PERSONS, 20, cells(f=10, m=10, other=0))
+    sex = Indicator("B3", "Sexe", FigureUnit.PERSONS, 20, cells(f=10, m=10, other=0))
     masked = by_key(mask_bilan(bilan(sex), threshold=11).indicators["B3"])
     # 20 = two cells of at most 10: both would be 10. "secret" may be zero, so 9 + 10 + 1 is possible.
     assert masked == {"f": ("< 11", None), "m": ("< 11", None), "other": (SECONDARY_MASK, None)}
 
 
 def test_a_partition_with_nothing_left_to_hide_is_hidden_whole():
-    transmissions = Indicator("E4", "Transmissions", Unit.TRANSMISSIONS, 20, cells(ip=10, report=10))
+    transmissions = Indicator("E4", "Transmissions", FigureUnit.TRANSMISSIONS, 20, cells(ip=10, report=10))
     masked = by_key(mask_bilan(bilan(transmissions), threshold=11).indicators["E4"])
     assert masked == {"ip": (SECONDARY_MASK, None), "report": (SECONDARY_MASK, None)}
 
@@ -97,7 +97,9 @@ def test_no_hidden_cell_of_a_partition_can_be_recomputed_and_patterns_are_nested
         previous_hidden = set()
         for threshold in (5, 11, 15):
             breakdown = cells(**{f"c{i}": value for i, value in enumerate(values)})
-            masked = mask_bilan(bilan(Indicator("B4", "Âge", Unit.PERSONS, total, breakdown)), threshold=threshold)
+            masked = mask_bilan(
+                bilan(Indicator("B4", "Âge", FigureUnit.PERSONS, total, breakdown)), threshold=threshold
+            )
             shown = [cell.value for cell in masked.indicators["B4"].breakdown]
             assert not _hidden_cells_are_pinned(values, shown, total, threshold), (values, threshold, shown)
             hidden = {index for index, value in enumerate(shown) if isinstance(value, str)}
@@ -107,31 +109,38 @@ def test_no_hidden_cell_of_a_partition_can_be_recomputed_and_patterns_are_nested
 
 def test_a_masked_count_in_a_header_is_masked_too():
     transmissions = Indicator(
-        "E4", "Transmissions", Unit.TRANSMISSIONS, 7, cells(ip=5, report=2), denominator_label="des 7 transmissions"
+        "E4",
+        "Transmissions",
+        FigureUnit.TRANSMISSIONS,
+        7,
+        cells(ip=5, report=2),
+        denominator_label="des 7 transmissions",
     )
-    persons = Indicator("D1", "Grille", Unit.PERSONS, 3, denominator_label="des 1 234 personnes rencontrées")
+    persons = Indicator("D1", "Grille", FigureUnit.PERSONS, 3, denominator_label="des 1 234 personnes rencontrées")
     masked = mask_bilan(bilan(transmissions, persons), threshold=11).indicators
     assert masked["E4"].denominator_label == "des < 11 transmissions"
     assert masked["D1"].denominator_label == "des 1 234 personnes rencontrées"
 
 
 def test_a_masked_total_suppresses_every_percentage():
-    roles = Indicator("B5", "Rôle", Unit.PERSONS, 8, cells(victim=8, accused=0))
+    roles = Indicator("B5", "Rôle", FigureUnit.PERSONS, 8, cells(victim=8, accused=0))
     masked = mask_bilan(bilan(roles), threshold=11).indicators["B5"]
     assert masked.total == "< 11"
     assert by_key(masked) == {"victim": ("< 11", None), "accused": (0, None)}
 
 
 def test_multi_valued_breakdowns_are_masked_without_secondary_suppression():
-    places = Indicator("B9", "Lieux", Unit.PERSONS, 40, cells(police=30, home=5, remote=22), is_multi_valued=True)
+    places = Indicator(
+        "B9", "Lieux", FigureUnit.PERSONS, 40, cells(police=30, home=5, remote=22), is_multi_valued=True
+    )
     masked = by_key(mask_bilan(bilan(places), threshold=11).indicators["B9"])
     assert masked["home"] == ("< 11", None) and masked["police"][0] == 30 and masked["remote"][0] == 22
 
 
 def test_counts_of_interventions_referrals_and_money_stay_exact():
-    held = Indicator("C1", "Interventions", Unit.INTERVENTIONS, 5, cells(interview=4, phone=1))
-    referrals = Indicator("A1", "Saisines", Unit.REFERRALS, 3, cells(unit=3))
-    cost = Indicator("I3", "Coût", Unit.CENTS, 5)
+    held = Indicator("C1", "Interventions", FigureUnit.INTERVENTIONS, 5, cells(interview=4, phone=1))
+    referrals = Indicator("A1", "Saisines", FigureUnit.REFERRALS, 3, cells(unit=3))
+    cost = Indicator("I3", "Coût", FigureUnit.CENTS, 5)
     masked = mask_bilan(bilan(held, referrals, cost), threshold=11).indicators
     assert masked["C1"] == held and masked["A1"] == referrals and masked["I3"] == cost
 
@@ -139,16 +148,18 @@ def test_counts_of_interventions_referrals_and_money_stay_exact():
 def test_figures_derived_from_a_masked_number_of_persons_are_hidden():
     result = mask_bilan(
         bilan(
-            Indicator("B1", "Personnes", Unit.PERSONS, 7),
-            Indicator("C4", "Par personne", Unit.RATIO, 2.5, details=(("mean", "Moyenne", 2.5, Unit.RATIO),)),
-            Indicator("I4", "Coût par personne", Unit.CENTS, 10_000_00),
+            Indicator("B1", "Personnes", FigureUnit.PERSONS, 7),
+            Indicator(
+                "C4", "Par personne", FigureUnit.RATIO, 2.5, details=(("mean", "Moyenne", 2.5, FigureUnit.RATIO),)
+            ),
+            Indicator("I4", "Coût par personne", FigureUnit.CENTS, 10_000_00),
             Indicator(
                 "B7",
                 "Connues",
-                Unit.PERSONS,
+                FigureUnit.PERSONS,
                 7,
                 cells(yes=2, no=5),
-                details=(("share_unknown", "Part", 71.4, Unit.RATIO),),
+                details=(("share_unknown", "Part", 71.4, FigureUnit.RATIO),),
             ),
         ),
         threshold=11,
@@ -159,8 +170,8 @@ def test_figures_derived_from_a_masked_number_of_persons_are_hidden():
 
 
 def test_threshold_is_configurable_and_the_previous_period_is_masked_too():
-    previous = bilan(Indicator("B1", "Personnes", Unit.PERSONS, 12))
-    result = mask_bilan(bilan(Indicator("B1", "Personnes", Unit.PERSONS, 12), previous=previous), threshold=20)
+    previous = bilan(Indicator("B1", "Personnes", FigureUnit.PERSONS, 12))
+    result = mask_bilan(bilan(Indicator("B1", "Personnes", FigureUnit.PERSONS, 12), previous=previous), threshold=20)
     assert result.masking_threshold == 20 and result.is_masked
     assert result.indicators["B1"].total == "< 20"
     assert result.previous.indicators["B1"].total == "< 20"
@@ -175,9 +186,12 @@ def test_a_count_of_follow_ups_among_the_details_of_a_duration_is_masked():
     durations = Indicator(
         "F2",
         "Durée",
-        Unit.DAYS,
+        FigureUnit.DAYS,
         41.5,
-        details=(("measured", "Suivis mesurés", 6, Unit.FOLLOWUPS), ("mean_days", "Moyenne", 41.5, Unit.DAYS)),
+        details=(
+            ("measured", "Suivis mesurés", 6, FigureUnit.FOLLOWUPS),
+            ("mean_days", "Moyenne", 41.5, FigureUnit.DAYS),
+        ),
     )
     masked = mask_bilan(bilan(durations), threshold=11).indicators["F2"]
     assert masked.details[0][2] == "< 11" and masked.details[1][2] == 41.5 and masked.total == 41.5

@@ -32,7 +32,7 @@ TOTALS = {"A1": 2, "B1": 3, "C2": 4, "E3": 1, "I3": 47_000_00, "I4": 15_666_67} 
 CELLS = {
     "B3": {Sex.FEMALE: 2, Sex.MALE: 1},
     "B9": {Place.POLICE_STATION: 1, Place.HOME: 1, Place.REMOTE: 1},
-    "C2": {InterventionStatus.DONE: 4, InterventionStatus.NO_SHOW: 1},
+    "C2": {InterventionStatus.HELD: 4, InterventionStatus.NO_SHOW: 1},
 }
 COMMITTED = {"Préfecture": 18_800_00, "CAF": 9_400_00, "Commune": 18_800_00}
 
@@ -54,7 +54,7 @@ def bilan(db):
         )
 
     first, second, third = person(Sex.FEMALE), person(Sex.MALE), person(Sex.FEMALE)
-    for when, status in ((at(2, 3), InterventionStatus.DONE), (at(3, 3), InterventionStatus.DONE)):
+    for when, status in ((at(2, 3), InterventionStatus.HELD), (at(3, 3), InterventionStatus.HELD)):
         InterventionFactory(followup=first, author=iscg, starts_at=when, status=status)
     InterventionFactory(followup=first, author=iscg, starts_at=at(4, 3), status=InterventionStatus.NO_SHOW)
     InterventionFactory(followup=second, author=iscg, starts_at=at(5, 5), place=Place.HOME)

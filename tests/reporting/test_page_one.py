@@ -13,11 +13,11 @@ from pypdf import PdfReader
 
 from casework.enums import InterventionStatus
 from organisation.access import Role
-from reporting.bilan import BilanScope, Indicator, Period, ScopeKind, Unit
+from reporting.bilan import BilanScope, FigureUnit, Indicator, Period, ScopeKind
 from reporting.indicators import civil_year, compute_bilan
 from reporting.masking import mask_bilan
 from reporting.models import COMMENTARY_MAX_CHARS, BilanCommentary
-from reporting.overview import key_figures
+from reporting.overview import key_figures, page_one_context
 from reporting.pdf import bilan_pdf
 from reporting.summary import MAX_HIGHLIGHTS, highlights, summary_sentences
 from reporting.trend import five_year_trend
@@ -53,7 +53,7 @@ def post_years(db):
         FollowUpFactory(post=post, person__post=post, person__created_by=iscg, opened_on=datetime.date(2021, 1, 2))
         for _ in range(3)
     )
-    held = InterventionStatus.DONE
+    held = InterventionStatus.HELD
     for followup, when, status in (
         (first, at(2021, 3, 1), held),
         (first, at(2021, 4, 1), held),
@@ -94,7 +94,7 @@ def test_no_cost_tile_without_cofinancing_figures(post_years):
 
 def test_a_cost_tile_when_the_bilan_has_cofinancing_figures(english):
     bilan = sample_bilan(with_previous=True)
-    cost = Indicator("I4", "Cost per person met", Unit.CENTS, 32_097)
+    cost = Indicator("I4", "Cost per person met", FigureUnit.CENTS, 32_097)
     tiles = {tile.key: tile for tile in key_figures(replace(bilan, indicators={**bilan.indicators, "I4": cost}))}
     assert "320" in tiles["cost_per_person"].value and "€" in tiles["cost_per_person"].value
 
@@ -116,7 +116,8 @@ def test_masked_tiles_show_the_masked_strings(post_years):
 
 
 def test_trend_gives_each_years_persons_met_and_held_interventions(post_years, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):  # the post, then one aggregate for the three years not in the bilan
+    # the post, when its recording started, then one aggregate for the three years not in the bilan
+    with django_assert_max_num_queries(3):
         trend = five_year_trend(post_years)
     assert [(row.year, row.persons, row.held) for row in trend] == [
         (2021, 1, 2),
@@ -131,6 +132,32 @@ def test_masked_trend_masks_every_year(post_years):
     trend = five_year_trend(mask_bilan(post_years, threshold=11))
     assert [row.persons for row in trend] == ["< 11", 0, 0, "< 11", "< 11"]
     assert [row.held for row in trend] == [2, 0, 0, 2, 4]  # interventions stay exact, as in C1
+
+
+def test_the_trend_starts_when_the_scope_started_recording_and_says_so(db, english):
+    """A post whose history starts on 2 October 2024: no zeros for 2021–2023 (nothing was recorded,
+    nobody « was not met »), and 2024 is said to be incomplete."""
+    d80 = department("80")
+    unit = UnitFactory(department=d80)
+    post = PostFactory(department=d80, units=[unit], starts_on=datetime.date(2019, 1, 1))
+    iscg = UserFactory(iscg=True)
+    followup = FollowUpFactory(
+        post=post, person__post=post, person__created_by=iscg, opened_on=datetime.date(2024, 10, 2)
+    )
+    InterventionFactory(followup=followup, author=iscg, starts_at=at(2024, 10, 2))
+    InterventionFactory(followup=followup, author=iscg, starts_at=at(2025, 3, 3))
+    scope = BilanScope(ScopeKind.POST, str(post.public_id), post.name)
+    bilan = compute_bilan(scope=scope, period=civil_year(2025), include_cofinancing=False)
+
+    trend = five_year_trend(bilan)
+    assert [(row.year, row.persons, row.held) for row in trend] == [(2024, 1, 1), (2025, 1, 1)]
+    assert trend[0].recorded_from == datetime.date(2024, 10, 2) and trend[1].recorded_from is None
+    context = page_one_context(bilan, trend=trend)
+    assert context["trend_note"] == (
+        "Activity recorded from Oct. 2, 2024: the years before are not shown and 2024 is incomplete."
+    )
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(bilan_pdf(bilan, trend=trend))).pages)
+    assert "2021" not in text and "2023" not in text
 
 
 def test_no_trend_for_a_period_that_is_not_a_civil_year():

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 from weasyprint import HTML
 
-from reporting.bilan import SECONDARY_MASK, Cell, Indicator, Unit
+from reporting.bilan import SECONDARY_MASK, Cell, FigureUnit, Indicator
 from reporting.pdf import StaticOnlyFetcher, bilan_pdf, bilan_pdf_context, render_pdf, static_root
 from reporting.summary import highlights, masking_notice, period_label, summary_sentences
 from tests.reporting.samples import MASK, THRESHOLD, UNIT_LABEL, bilan_of, normalize, pdf_pages, sample_bilan
@@ -138,53 +138,57 @@ def test_summary_sentences_of_the_sample(english):
 
 def test_summary_uses_the_singular_for_one(english):
     bilan = bilan_of(
-        Indicator(id="B1", label="Personnes", unit=Unit.PERSONS, total=1),
+        Indicator(id="B1", label="Personnes", unit=FigureUnit.PERSONS, total=1),
         Indicator(
-            id="C2", label="Rendez-vous", unit=Unit.INTERVENTIONS, total=1, breakdown=(Cell("done", "Réalisés", 1),)
+            id="C2",
+            label="Rendez-vous",
+            unit=FigureUnit.INTERVENTIONS,
+            total=1,
+            breakdown=(Cell("done", "Réalisés", 1),),
         ),
-        Indicator(id="A1", label="Saisines", unit=Unit.REFERRALS, total=1),
+        Indicator(id="A1", label="Saisines", unit=FigureUnit.REFERRALS, total=1),
     )
     assert summary_sentences(bilan) == ["During 1 appointment, 1 person was met.", "1 referral was received."]
 
 
 def test_summary_copes_with_zeros(english):
     bilan = bilan_of(
-        Indicator(id="B1", label="Personnes", unit=Unit.PERSONS, total=0),
-        Indicator(id="B2", label="Nouvelles", unit=Unit.PERSONS, total=0),
-        Indicator(id="A1", label="Saisines", unit=Unit.REFERRALS, total=0),
+        Indicator(id="B1", label="Personnes", unit=FigureUnit.PERSONS, total=0),
+        Indicator(id="B2", label="Nouvelles", unit=FigureUnit.PERSONS, total=0),
+        Indicator(id="A1", label="Saisines", unit=FigureUnit.REFERRALS, total=0),
     )
     assert summary_sentences(bilan) == ["No person was met during the period.", "No referral was received."]
 
 
 def test_summary_leaves_out_zero_secondary_figures(english):
     bilan = bilan_of(
-        Indicator(id="B1", label="Personnes", unit=Unit.PERSONS, total=5),
-        Indicator(id="B2", label="Nouvelles", unit=Unit.PERSONS, total=0),
-        Indicator(id="E3", label="Orientées", unit=Unit.PERSONS, total=0),
+        Indicator(id="B1", label="Personnes", unit=FigureUnit.PERSONS, total=5),
+        Indicator(id="B2", label="Nouvelles", unit=FigureUnit.PERSONS, total=0),
+        Indicator(id="E3", label="Orientées", unit=FigureUnit.PERSONS, total=0),
         Indicator(
             id="A4",
             label="Délai médian",
-            unit=Unit.DAYS,
+            unit=FigureUnit.DAYS,
             total=None,
-            details=(("waiting", "En attente", 0, Unit.REFERRALS),),
+            details=(("waiting", "En attente", 0, FigureUnit.REFERRALS),),
         ),
-        Indicator(id="I3", label="Coût total", unit=Unit.CENTS, total=0),
+        Indicator(id="I3", label="Coût total", unit=FigureUnit.CENTS, total=0),
     )
     assert summary_sentences(bilan) == ["5 persons were met.", "None of them was met for the first time."]
 
 
 def test_summary_says_fewer_than_for_masked_counts_and_leaves_secret_ones_out(english):
     bilan = bilan_of(
-        Indicator(id="B1", label="Personnes", unit=Unit.PERSONS, total=MASK),
+        Indicator(id="B1", label="Personnes", unit=FigureUnit.PERSONS, total=MASK),
         Indicator(
             id="B9",
             label="Par lieu",
-            unit=Unit.PERSONS,
+            unit=FigureUnit.PERSONS,
             total=MASK,
             breakdown=(Cell("police_station", "Commissariat", MASK), Cell("home", "Domicile", SECONDARY_MASK)),
         ),
-        Indicator(id="E3", label="Orientées", unit=Unit.PERSONS, total=SECONDARY_MASK),
-        Indicator(id="D2", label="Danger", unit=Unit.PERSONS, total="< 5"),
+        Indicator(id="E3", label="Orientées", unit=FigureUnit.PERSONS, total=SECONDARY_MASK),
+        Indicator(id="D2", label="Danger", unit=FigureUnit.PERSONS, total="< 5"),
         masked=True,
     )
     assert summary_sentences(bilan) == [
@@ -195,15 +199,19 @@ def test_summary_says_fewer_than_for_masked_counts_and_leaves_secret_ones_out(en
 
 def test_summary_leaves_out_missing_indicators():
     assert summary_sentences(bilan_of()) == []
-    only_cost = bilan_of(Indicator(id="I3", label="Coût total", unit=Unit.CENTS, total=None))
+    only_cost = bilan_of(Indicator(id="I3", label="Coût total", unit=FigureUnit.CENTS, total=None))
     assert summary_sentences(only_cost) == []
 
 
 def test_summary_of_an_unknown_place_quotes_its_label(english):
     bilan = bilan_of(
-        Indicator(id="B1", label="Personnes", unit=Unit.PERSONS, total=12),
+        Indicator(id="B1", label="Personnes", unit=FigureUnit.PERSONS, total=12),
         Indicator(
-            id="B9", label="Par lieu", unit=Unit.PERSONS, total=12, breakdown=(Cell("boat", "Péniche", 12, 100.0),)
+            id="B9",
+            label="Par lieu",
+            unit=FigureUnit.PERSONS,
+            total=12,
+            breakdown=(Cell("boat", "Péniche", 12, 100.0),),
         ),
     )
     assert summary_sentences(bilan) == ["12 persons were met: 12 (Péniche)."]

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import translation
 
-from reporting.bilan import Cell, Indicator, Unit
+from reporting.bilan import Cell, FigureUnit, Indicator
 from reporting.summary import summary_sentences
 from tests.reporting.samples import MASK, bilan_of, sample_bilan
 
@@ -18,8 +18,10 @@ def english():
 
 def persons_by_place(total, *cells):
     return (
-        Indicator(id="B1", label="Personnes", unit=Unit.PERSONS, total=total),
-        Indicator(id="B9", label="Par lieu", unit=Unit.PERSONS, total=total, breakdown=cells, is_multi_valued=True),
+        Indicator(id="B1", label="Personnes", unit=FigureUnit.PERSONS, total=total),
+        Indicator(
+            id="B9", label="Par lieu", unit=FigureUnit.PERSONS, total=total, breakdown=cells, is_multi_valued=True
+        ),
     )
 
 
@@ -63,14 +65,14 @@ def test_durations_never_mix_days_and_months_in_one_figure(english):
     f2 = Indicator(
         id="F2",
         label="Durée des suivis clos (jours)",
-        unit=Unit.DAYS,
+        unit=FigureUnit.DAYS,
         total=55,
         details=(
-            ("measured", "Suivis mesurés", 12, Unit.FOLLOWUPS),
-            ("mean_days", "Moyenne (jours)", 55, Unit.DAYS),
-            ("median_days", "Médiane (jours)", 40, Unit.DAYS),
-            ("mean_months", "Moyenne (mois)", 1.8, Unit.RATIO),
-            ("median_months", "Médiane (mois)", 1.3, Unit.RATIO),
+            ("measured", "Suivis mesurés", 12, FigureUnit.FOLLOWUPS),
+            ("mean_days", "Moyenne (jours)", 55, FigureUnit.DAYS),
+            ("median_days", "Médiane (jours)", 40, FigureUnit.DAYS),
+            ("mean_months", "Moyenne (mois)", 1.8, FigureUnit.RATIO),
+            ("median_months", "Médiane (mois)", 1.3, FigureUnit.RATIO),
         ),
     )
     assert summary_sentences(bilan_of(f2)) == [
@@ -88,9 +90,12 @@ def test_durations_of_a_masked_count_of_follow_ups(english):
     f2 = Indicator(
         id="F2",
         label="Durée",
-        unit=Unit.DAYS,
+        unit=FigureUnit.DAYS,
         total=30.4,
-        details=(("measured", "Suivis mesurés", MASK, Unit.FOLLOWUPS), ("mean_days", "Moyenne", 30.4, Unit.DAYS)),
+        details=(
+            ("measured", "Suivis mesurés", MASK, FigureUnit.FOLLOWUPS),
+            ("mean_days", "Moyenne", 30.4, FigureUnit.DAYS),
+        ),
     )
     assert summary_sentences(bilan_of(f2, masked=True)) == [
         "Fewer than 11 follow-ups closed lasted 30.4 days on average (1.0 months), from their first held intervention."

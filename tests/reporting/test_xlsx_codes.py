@@ -6,7 +6,7 @@ import uuid
 from django.utils import translation
 
 from reporting import exports
-from reporting.bilan import Bilan, BilanScope, Cell, Indicator, ScopeKind, Unit
+from reporting.bilan import Bilan, BilanScope, Cell, FigureUnit, Indicator, ScopeKind
 from tests.reporting.samples import PERIOD, sample_bilan
 from tests.reporting.test_exports import open_xlsx
 
@@ -31,15 +31,15 @@ def test_no_public_id_anywhere_in_a_post_bilan_workbook():
         period=PERIOD,
         indicators={
             "A2": Indicator(
-                "A2", "Saisines par unité", Unit.REFERRALS, 4, (Cell(unit_id, "Commissariat d'Amiens", 4),)
+                "A2", "Saisines par unité", FigureUnit.REFERRALS, 4, (Cell(unit_id, "Commissariat d'Amiens", 4),)
             ),
             "I1": Indicator(
                 "I1",
                 "Cofinancement engagé",
-                Unit.CENTS,
+                FigureUnit.CENTS,
                 300,
                 (Cell(funder_id, "Préfecture", 200), Cell(str(uuid.uuid4()), "Commune", 100)),
-                details=(("committed", "Engagé", 300, Unit.CENTS),),
+                details=(("committed", "Engagé", 300, FigureUnit.CENTS),),
             ),
         },
     )

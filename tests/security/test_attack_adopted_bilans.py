@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from reporting.bilan import BilanScope, ScopeKind, Unit
+from reporting.bilan import BilanScope, FigureUnit, ScopeKind
 from reporting.indicators import civil_year
 from reporting.services import bilan_adopt
 from reporting.summary import format_value
@@ -149,7 +149,7 @@ def test_the_changed_figures_a_funder_reads_are_masked_on_both_sides(world, clie
     changes = {change.indicator_id: change for change in banner.changes}
     assert changes["B1"].adopted == "24" and changes["B1"].current == "26"
     for indicator_id, change in changes.items():
-        unit = Unit(version["indicators"][indicator_id]["unit"])
+        unit = FigureUnit(version["indicators"][indicator_id]["unit"])
         assert change.adopted == format_value(version["indicators"][indicator_id]["total"], unit), change
         assert change.current == format_value(live["indicators"][indicator_id]["total"], unit), change
     exact_men = json.loads(adopted.figures)["indicators"]["B3"]["breakdown"]

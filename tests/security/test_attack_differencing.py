@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from casework.enums import ClosingReason, FollowUpRole, OrientationKind
+from casework.enums import FollowUpClosingReason, FollowUpRole, OrientationKind
 from tests.casework.factories import FollowUpFactory, InterventionFactory, OrientationFactory
 from tests.organisation.factories import PostFactory, UnitFactory
 
@@ -53,7 +53,9 @@ def _meet(post, day: datetime.date, *, male=False, role=FollowUpRole.VICTIM, clo
         person_role=role,
         opened_on=day - datetime.timedelta(days=2),
         **(
-            {"closed_on": day + datetime.timedelta(days=1), "closing_reason": ClosingReason.RESOLVED} if closed else {}
+            {"closed_on": day + datetime.timedelta(days=1), "closing_reason": FollowUpClosingReason.RESOLVED}
+            if closed
+            else {}
         ),
     )
     moment = datetime.datetime(day.year, day.month, day.day, 10, 0, tzinfo=timezone.get_current_timezone())

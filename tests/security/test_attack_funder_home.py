@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.funding import KEY_FIGURES
-from reporting.bilan import Unit
+from reporting.bilan import FigureUnit
 from reporting.summary import format_value
 from tests.casework.factories import FollowUpFactory, InterventionFactory
 
@@ -61,11 +61,11 @@ def test_every_figure_of_the_home_is_the_one_of_the_funders_masked_bilan(world, 
     assert set(shown) == {"A1", "B1", "C1", "E3", "I4"}
     for key in shown:
         indicator = masked["indicators"][key]
-        expected = format_value(indicator["total"], Unit(indicator["unit"])).replace("<", "&lt;")
+        expected = format_value(indicator["total"], FigureUnit(indicator["unit"])).replace("<", "&lt;")
         assert tiles[f"1-{key}"] == expected, key
         hidden = exact["indicators"][key]["total"]
         if isinstance(indicator["total"], str):  # masked in the bilan: the exact value is nowhere on the tile
-            assert format_value(hidden, Unit(indicator["unit"])) not in tiles[f"1-{key}"]
+            assert format_value(hidden, FigureUnit(indicator["unit"])) not in tiles[f"1-{key}"]
 
 
 def test_the_year_to_date_gives_nothing_away_and_parameters_change_nothing(world, client_for):

@@ -270,7 +270,7 @@ CREATE_FORMS = {
             "duration_minutes": 30,
             "kind": InterventionKind.INTERVIEW,
             "place": Place.POLICE_STATION,
-            "status": InterventionStatus.DONE,
+            "status": InterventionStatus.HELD,
             "summary": "Entretien",
         },
         Intervention.objects.all(),

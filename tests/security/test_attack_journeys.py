@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from casework.models import FollowUp, Person
-from referrals.enums import Status
+from referrals.enums import ReferralStatus
 from referrals.models import ReferralAddendum
 from tests.accounts.factories import UserFactory
 from tests.casework.factories import InterventionFactory, PersonFactory
@@ -42,7 +42,7 @@ def test_an_iscg_cannot_attach_a_person_of_another_post_nor_of_another_referral(
     assert not FollowUp.objects.filter(referrals=referral).exists()
     assert not Person.objects.filter(post=world.b.post).exclude(pk__in=[foreign_person.pk, world.b.person.pk]).exists()
     referral.refresh_from_db()
-    assert referral.status == Status.SUBMITTED
+    assert referral.status == ReferralStatus.SUBMITTED
 
 
 def test_other_roles_cannot_take_a_referral_up(world, client_for):

@@ -22,7 +22,7 @@ from tests.organisation.factories import PostAssignmentFactory
 
 
 def scope_of(client_or_user):
-    from organisation.access import build_scope
+    from organisation.scope import build_scope
 
     return build_scope(client_or_user)
 

@@ -21,7 +21,7 @@ from casework.models import FollowUp, Intervention
 from iscg.planner_statistics import never_analyzed, tables_of
 from organisation.models import Post
 from reporting.exports import bilan_json
-from reporting.indicators import _Bounds, civil_year, compute_bilan, resolve_scope
+from reporting.indicators import Bounds, civil_year, compute_bilan, resolve_scope
 
 
 def floor_sql(kind: str) -> str:
@@ -69,7 +69,7 @@ class Command(BaseCommand):
     def handle(self, *args, year, runs, scopes, slowest, figures, **options):
         year = year or timezone.localdate().year - 1
         period = civil_year(year)
-        bounds = _Bounds(period)
+        bounds = Bounds(period)
         post = bench_post()
         subjects = {
             "post": (f"post:{post.public_id}", post.pk),
@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 times.append(result.seconds)
                 queries, captured = result.queries, result.captured
             floor_times, floor = [], None
-            params = {"status": InterventionStatus.DONE, "start": bounds.start_at, "end": bounds.end_at, "key": key}
+            params = {"status": InterventionStatus.HELD, "start": bounds.start_at, "end": bounds.end_at, "key": key}
             for _ in range(runs):
                 started = time.perf_counter()
                 with connection.cursor() as cursor:
