@@ -70,7 +70,9 @@ def verify(request):
 def _match_token(user, token):
     """(device, None) when a device accepts the token; (None, locked_until) when throttled."""
     locked_until = None
-    for device in devices_for_user(user, confirmed=True):
+    # The authenticator app first: a backup code tried in vain would throttle the next sign-in.
+    devices = sorted(devices_for_user(user, confirmed=True), key=lambda device: isinstance(device, StaticDevice))
+    for device in devices:
         allowed, info = device.verify_is_allowed()
         if not allowed:
             locked_until = max(filter(None, [locked_until, (info or {}).get("locked_until")]), default=None)

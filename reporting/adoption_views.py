@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -163,7 +163,8 @@ def adopted_file_response(adopted: AdoptedBilan, fmt: str, *, threshold: int | N
         else:  # a higher threshold than the stored diffusion version's: rendered from the stored figures
             content = bilan_pdf(frozen(adopted, threshold=threshold))
             return _attachment(content, "application/pdf", filename)
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+        with stored.open("rb") as file:  # a few hundred kilobytes: read whole, the file closed at once
+            return _attachment(file.read(), "application/pdf", filename)
     bilan = frozen(adopted, threshold=threshold)
     match fmt:
         case "json":

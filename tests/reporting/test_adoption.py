@@ -76,20 +76,20 @@ def test_masking_the_stored_figures_masks_them_as_the_live_ones(world):
 
 
 def test_changed_figures_compare_the_printed_totals():
-    from reporting.bilan import Indicator, Unit
+    from reporting.bilan import FigureUnit, Indicator
 
-    adopted = bilan_of(Indicator("B1", "Personnes rencontrées", Unit.PERSONS, 137))
-    current = bilan_of(Indicator("B1", "Personnes rencontrées", Unit.PERSONS, 139))
+    adopted = bilan_of(Indicator("B1", "Personnes rencontrées", FigureUnit.PERSONS, 137))
+    current = bilan_of(Indicator("B1", "Personnes rencontrées", FigureUnit.PERSONS, 139))
     assert changed_figures(adopted, current) == [Change("B1", "Personnes rencontrées", "137", "139")]
     assert changed_figures(adopted, adopted) == []
 
 
 def test_changed_figures_of_masked_bilans_never_show_a_hidden_value():
     """« < 11 → 12 » is what the viewer sees on both sides; 9 → 10, both masked, is no change at all."""
-    from reporting.bilan import Indicator, Unit
+    from reporting.bilan import FigureUnit, Indicator
 
     def persons(value):
-        return bilan_of(Indicator("B1", "Personnes rencontrées", Unit.PERSONS, value))
+        return bilan_of(Indicator("B1", "Personnes rencontrées", FigureUnit.PERSONS, value))
 
     assert changed_figures(mask_bilan(persons(9)), mask_bilan(persons(10))) == []
     changes = changed_figures(mask_bilan(persons(9)), mask_bilan(persons(12)))
@@ -212,7 +212,7 @@ def test_version_page_and_files_come_from_the_stored_version(world, client_for):
     assert page.context["bilan"].indicators["B1"].total == 1
 
     pdf = client.get(reverse("reporting:adopted_bilan_export", args=[adopted.public_id, "pdf"]))
-    assert b"".join(pdf.streaming_content) == stored(adopted.pdf)
+    assert pdf.content == stored(adopted.pdf)
     data = json.loads(client.get(reverse("reporting:adopted_bilan_export", args=[adopted.public_id, "json"])).content)
     assert data["indicators"]["B1"]["total"] == 1 and data["masking_threshold"] is None
     csv_text = client.get(reverse("reporting:adopted_bilan_export", args=[adopted.public_id, "csv"])).content.decode()
@@ -221,7 +221,7 @@ def test_version_page_and_files_come_from_the_stored_version(world, client_for):
     assert xlsx.content.startswith(b"PK")
 
     diffusion = client.get(reverse("reporting:adopted_bilan_export", args=[adopted.public_id, "pdf"]) + "?diffusion=1")
-    assert b"".join(diffusion.streaming_content) == stored(adopted.diffusion_pdf)
+    assert diffusion.content == stored(adopted.diffusion_pdf)
     masked = client.get(reverse("reporting:adopted_bilan_export", args=[adopted.public_id, "json"]) + "?diffusion=1")
     assert json.loads(masked.content)["indicators"]["B1"]["total"] == "< 11"
     assert client.get(reverse("reporting:adopted_bilan_export", args=[adopted.public_id, "docx"])).status_code == 404
@@ -248,7 +248,7 @@ def test_funder_gets_the_latest_adopted_version_by_default(world, client_for):
     assert latest.get_absolute_url() in content
 
     pdf = funder.get(export_url("pdf", **DEPARTMENT_LAST_YEAR))
-    assert b"".join(pdf.streaming_content) == stored(latest.diffusion_pdf)
+    assert pdf.content == stored(latest.diffusion_pdf)
     data = json.loads(funder.get(export_url("json", **DEPARTMENT_LAST_YEAR)).content)
     assert data["indicators"]["B1"]["total"] == "< 11"
 
