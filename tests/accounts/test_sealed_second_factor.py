@@ -15,7 +15,7 @@ from tests.accounts.test_two_factor import enrolled, totp_now
 def _stored_key(device) -> str:
     with connection.cursor() as cursor:
         table = connection.ops.quote_name(TOTPDevice._meta.db_table)
-        cursor.execute(f"SELECT key FROM {table} WHERE id = %s", [device.pk])  # noqa: S608 (quoted table name)
+        cursor.execute(f"SELECT key FROM {table} WHERE id = %s", [device.pk])  # noqa: S608 - quoted table name  # nosec B608
         return cursor.fetchone()[0]
 
 
