@@ -399,7 +399,14 @@ class CommitteeForm(DsfrBaseForm):
         help_text=_("Bodies and positions, one per line."),
     )
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    bilan = PdfField(label=_("Bilan presented"), required=False)
+    bilan = PdfField(
+        label=_("Bilan presented"),
+        required=False,
+        help_text=_(
+            "A file uploaded here may hold exact figures: only coordinators see it. Funders get the diffusion "
+            "version the application generates from the convention's page."
+        ),
+    )
 
 
 class FunderForm(DsfrBaseForm):

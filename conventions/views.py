@@ -100,6 +100,16 @@ def _adopted_bilans_prefetch(scope) -> Prefetch:
     return Prefetch("adopted_bilans", queryset=queryset, to_attr="visible_adopted_bilans")
 
 
+def _committees(convention, scope) -> list:
+    """The convention's committees, each told whether this viewer may download its bilan file."""
+    committees = list(
+        convention.committees.order_by("-held_on", "-pk").prefetch_related(_adopted_bilans_prefetch(scope))
+    )
+    for committee in committees:
+        committee.bilan_downloadable = committee.bilan_visible_to(scope)
+    return committees
+
+
 def convention_detail(request, public_id):
     convention = _convention(request, public_id)
     rules_by_year = defaultdict(list)
@@ -115,9 +125,7 @@ def convention_detail(request, public_id):
         "rules_by_year": [(year, rules_by_year.get(year, [])) for year in convention.years],
         "payments": convention.payments.select_related("funder").order_by("-dated_on", "-pk"),
         "documents": convention.documents.order_by("-uploaded_at", "-pk"),
-        "committees": convention.committees.order_by("-held_on", "-pk").prefetch_related(
-            _adopted_bilans_prefetch(request.scope)
-        ),
+        "committees": _committees(convention, request.scope),
         "can_manage": access.can(request.scope, Action.MANAGE_CONVENTIONS),
         "can_adopt": access.can(request.scope, Action.ADOPT_BILAN) and not request.scope.is_national,
     }
@@ -513,7 +521,7 @@ def committee_bilan_download(request, public_id, committee_id):
     committee = get_object_or_404(
         SteeringCommittee.objects.visible_to(request.scope), convention__public_id=public_id, public_id=committee_id
     )
-    if not committee.bilan:
+    if not committee.bilan_visible_to(request.scope):  # a file uploaded by hand: exact viewers only
         raise Http404
     return _pdf_response(committee.bilan, f"bilan-{committee.held_on:%Y-%m-%d}.pdf")
 

@@ -56,7 +56,8 @@ def committee_attach_bilan(*, committee: SteeringCommittee, period: Period, by) 
     old = committee.bilan.name if committee.bilan else None
     name = f"bilan-copil-{committee.held_on:%Y%m%d}.pdf"
     committee.bilan.save(name, ContentFile(content), save=False)
-    committee.save(update_fields=["bilan"])
+    committee.bilan_generated = True
+    committee.save(update_fields=["bilan", "bilan_generated"])
     if old:
         transaction.on_commit(lambda: committee.bilan.storage.delete(old))
     logger.info(

@@ -159,7 +159,12 @@ class SteeringCommitteeFactory(DjangoModelFactory):
     minutes = "Bilan présenté et approuvé."
 
     class Params:
-        with_bilan = factory.Trait(bilan=factory.django.FileField(data=PDF_BYTES, filename="bilan.pdf"))
+        # The diffusion version the application generated (reporting.services.committee_attach_bilan).
+        with_bilan = factory.Trait(
+            bilan=factory.django.FileField(data=PDF_BYTES, filename="bilan.pdf"), bilan_generated=True
+        )
+        # A file a coordinator uploaded by hand: it may hold exact figures.
+        with_uploaded_bilan = factory.Trait(bilan=factory.django.FileField(data=PDF_BYTES, filename="bilan.pdf"))
 
 
 def funded_convention(*, department_code="80", post=None, year=2025, yearly_cost_cents=45_000_00, **convention_fields):

@@ -90,7 +90,8 @@ def test_a_steering_committee_is_recorded_with_its_bilan(world, client_for):
     response = client_for("coordinator_a").post(url, data)
     assert response.status_code == 302
     committee = SteeringCommittee.objects.get(convention=convention, held_on="2026-03-12")
-    download = client_for("funder_a").get(committee.get_bilan_url())
+    assert not committee.bilan_generated
+    download = client_for("coordinator_a").get(committee.get_bilan_url())
     assert download.status_code == 200 and download.content == PDF_BYTES
 
 
