@@ -92,7 +92,7 @@ def post_arrangement_set(
             errors["coverage_group"] = _("The company or circonscription must be in the post's department.")
     else:
         coverage_group = None
-    errors.update(_share_errors(post, shares))
+    errors.update(_share_errors(post, shares, coverage_rule=coverage_rule, coverage_group=coverage_group))
     if errors:
         raise ValidationError(errors)
     Post.objects.filter(pk=post.pk).update(coverage_rule=coverage_rule, coverage_group=coverage_group)
@@ -105,14 +105,23 @@ def post_arrangement_set(
     return post
 
 
-def _share_errors(post: Post, shares: list[ShareData]) -> dict:
+def _share_errors(post: Post, shares: list[ShareData], *, coverage_rule: str, coverage_group: Unit | None) -> dict:
     if not shares:
         return {}
     messages = []
     seen = set()
+    covered = _covered_unit_ids(post, [s.unit for s in shares if s.unit is not None], coverage_rule, coverage_group)
     for share in shares:
         if share.unit is not None and share.unit.department_id != post.department_id:
             messages.append(_("The unit %(unit)s is not in the post's department.") % {"unit": share.unit})
+        elif share.unit is not None and share.unit.pk not in covered:
+            messages.append(
+                _(
+                    "The post does not cover the unit %(unit)s: list it on the post or choose a coverage rule "
+                    "that reaches it."
+                )
+                % {"unit": share.unit}
+            )
         if share.unit is None and not share.zone:
             messages.append(_("A share is either for a unit or for a zone."))
         key = ("unit", share.unit.pk) if share.unit is not None else ("zone", share.zone)
@@ -128,6 +137,21 @@ def _share_errors(post: Post, shares: list[ShareData]) -> dict:
             % {"fte": _number(post.fte), "total": _number(total)}
         )
     return {"__all__": messages} if messages else {}
+
+
+def _covered_unit_ids(post: Post, units: list[Unit], coverage_rule: str, coverage_group: Unit | None) -> set[int]:
+    """Which of ``units`` the post covers with the coverage rule being set: listed on the post, or reached by
+    the rule today (a share names a unit the post works for; one query)."""
+    if not units:
+        return set()
+    reached = rule_coverage_q(
+        rule=coverage_rule,
+        department_id=post.department_id,
+        group_id=coverage_group.pk if coverage_group is not None else None,
+        day=timezone.localdate(),
+    )
+    candidates = Unit.objects.filter(pk__in=[unit.pk for unit in units])
+    return set(candidates.filter(Q(posts=post) | reached).values_list("pk", flat=True))
 
 
 def _number(value) -> str:

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from conventions.enums import ConventionKind
 from conventions.models import Convention
 from demo.data import DEMO_PASSWORD, demo_email
-from organisation.enums import CoverageRule
+from organisation.enums import CoverageRule, SplitForce
 from organisation.models import Post
 from tests.browser.conftest import ARTIFACTS, click_and_wait, sign_in
 
@@ -95,17 +95,19 @@ def test_a_coordinator_enters_each_arrangement_by_clicks_and_sees_it_everywhere(
     click_and_wait(page, page.get_by_role("link", name="Modifier la couverture et la répartition"))
     page.locator("#id_shares-0-unit").select_option(label="Commissariat d'Amiens")
     page.fill("#id_shares-0-fte", "0,5")
-    page.locator("#id_shares-1-unit").select_option(label="Brigade de gendarmerie de Péronne")
+    page.locator("#id_shares-1-zone").select_option(value=SplitForce.GENDARMERIE)
     page.fill("#id_shares-1-fte", "0,5")
     check("shared-post-form")
     click_and_wait(page, page.get_by_role("button", name="Enregistrer"))
     shared = Post.objects.get(name="ISCG Amiens Métropole")
-    assert sorted((split.unit.name, split.fte) for split in shared.splits.select_related("unit")) == [
-        ("Brigade de gendarmerie de Péronne", Decimal("0.50")),
-        ("Commissariat d'Amiens", Decimal("0.50")),
+    assert sorted(
+        (str(split.unit or ""), split.zone, split.fte) for split in shared.splits.select_related("unit")
+    ) == [
+        ("", SplitForce.GENDARMERIE, Decimal("0.50")),
+        ("Commissariat d'Amiens", "", Decimal("0.50")),
     ]
     splits = page.locator("#post-splits").inner_text()
-    assert "Commissariat d'Amiens — 0,5 ETP" in splits and "Brigade de gendarmerie de Péronne — 0,5 ETP" in splits
+    assert "Commissariat d'Amiens — 0,5 ETP" in splits and "Zone gendarmerie — 0,5 ETP" in splits
     check("shared-post-saved")
 
     # ---- The Est Somme post covering every gendarmerie unit of the department -------------------------

@@ -58,6 +58,25 @@ def test_a_share_cannot_name_a_unit_of_another_department():
         )
 
 
+def test_a_share_names_only_a_unit_the_post_covers():
+    """A share for a unit the post neither lists nor reaches by its rule is an entry error."""
+    post = PostFactory(fte="1.00")
+    listed = UnitFactory(department=post.department, name="Commissariat d'Abbeville")
+    post.units.add(listed)
+    stranger = UnitFactory(department=post.department, name="Commissariat de Rue")
+    brigade = UnitFactory(department=post.department, brigade=True, name="Brigade de Crécy")
+    shares = [posts.ShareData(fte=Decimal("0.5"), unit=listed), posts.ShareData(fte=Decimal("0.5"), unit=stranger)]
+    with pytest.raises(ValidationError) as error:
+        posts.post_arrangement_set(post=post, coverage_rule=CoverageRule.LISTED, shares=shares)
+    assert "Le poste ne couvre pas l’unité Commissariat de Rue" in str(error.value)
+    assert "Abbeville" not in str(error.value)
+    assert not post.splits.exists()
+    # A unit the rule being set reaches is covered, in the same save.
+    shares = [posts.ShareData(fte=Decimal("0.5"), unit=listed), posts.ShareData(fte=Decimal("0.5"), unit=brigade)]
+    posts.post_arrangement_set(post=post, coverage_rule=CoverageRule.DEPARTMENT_GENDARMERIE, shares=shares)
+    assert {split.unit for split in post.splits.all()} == {listed, brigade}
+
+
 def test_department_fte_counts_a_shared_post_once_and_forces_use_the_split():
     dep = department("80")
     commissariat = UnitFactory(department=dep)
