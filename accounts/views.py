@@ -21,6 +21,7 @@ from django_otp.util import random_hex
 
 from accounts import lockout, services
 from accounts.forms import EnrolForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignInForm, VerifyForm
+from privacy import crypto
 
 RECENT_SIGN_INS = 10
 ENROL_KEY = "accounts.enrol_key"
@@ -84,19 +85,32 @@ def _match_token(user, token):
     return None, locked_until
 
 
+def _enrolment_key(request) -> str:
+    """The pending authenticator key of this enrolment, kept in the session sealed with the field
+    encryption keys (the session store never holds it in clear); a new one if none or unreadable."""
+    sealed = request.session.get(ENROL_KEY)
+    if sealed:
+        try:
+            return crypto.decrypt(sealed)
+        except crypto.DecryptionError:
+            pass  # sealed with a key since retired: start the enrolment again
+    key = random_hex(20)
+    request.session[ENROL_KEY] = crypto.encrypt(key)
+    return key
+
+
 def enrol(request):
     """Enrol an authenticator app: QR code rendered here, confirmation code, then ten backup codes."""
     if user_has_device(request.user, confirmed=True) and request.user.is_verified():
         return redirect("accounts:security")
     if user_has_device(request.user, confirmed=True):
         return redirect("accounts:verify")
-    # The key waits in the session until a code confirms it: a GET writes no device row.
-    if ENROL_KEY not in request.session:
-        request.session[ENROL_KEY] = random_hex(20)
-    device = services.totp_device_pending(user=request.user, key=request.session[ENROL_KEY])
+    # The key waits in the session, sealed, until a code confirms it: a GET writes no device row.
+    key = _enrolment_key(request)
+    device = services.totp_device_pending(user=request.user, key=key)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.totp_device_for_enrolment(user=request.user, key=request.session[ENROL_KEY])
+        device = services.totp_device_for_enrolment(user=request.user, key=key)
         if device.verify_token(form.cleaned_data["token"]):
             request.session.pop(ENROL_KEY, None)
             codes = services.totp_confirm(device=device, request=request)

@@ -2,14 +2,18 @@
 does not give the second factor away, and the migration that sealed the existing ones can be undone."""
 
 import base64
+import json
+import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from accounts import services
 from accounts.models import TOTPDevice
-from tests.accounts.test_two_factor import enrolled, totp_now
+from tests.accounts.test_two_factor import enrolled, password_signed_in, totp_now
 
 
 def _stored_key(device) -> str:
@@ -34,6 +38,22 @@ def test_the_enrolment_qr_code_still_carries_the_secret_in_the_authenticator_for
     device = services.totp_device_for_enrolment(user=world.a.iscg)
     secret = base64.b32encode(bytes.fromhex(device.key)).decode()
     assert device.config_url.startswith("otpauth://totp/") and f"secret={secret}" in device.config_url
+
+
+def test_the_pending_secret_of_an_enrolment_is_sealed_in_the_session_store(world):
+    """Between the QR code and the confirming code, the session store (a database table, in backups too)
+    holds the pending secret sealed, never as the page shows it."""
+    client = password_signed_in(world.a.officer)
+    page = client.get(reverse("accounts:enrol")).content.decode()
+    shown = re.search(r"<code[^>]*>([A-Z2-7 ]{20,})</code>", page).group(1).replace(" ", "")
+    key = base64.b32decode(shown + "=" * (-len(shown) % 8)).hex()
+    stored = Session.objects.get(session_key=client.session.session_key)
+    raw = stored.session_data + json.dumps(stored.get_decoded())
+    assert key not in raw and key.upper() not in raw and shown not in raw
+    device = TOTPDevice(user=world.a.officer, key=key)
+    response = client.post(reverse("accounts:enrol"), {"token": totp_now(device)})
+    assert response.status_code == 200 and TOTPDevice.objects.get(user=world.a.officer).confirmed
+    assert "accounts.enrol_key" not in client.session
 
 
 @pytest.mark.django_db(transaction=True)

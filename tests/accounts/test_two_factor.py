@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 
 from accounts import services
 from accounts.models import TOTPDevice
+from privacy import crypto
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.conftest import sign_in
 from tests.test_access import MATRIX, _resolve_kwargs
@@ -77,7 +78,7 @@ def test_enrolment_shows_a_local_qr_code_then_ten_backup_codes(world):
     content = response.content.decode()
     assert "<svg" in content and "http" not in content.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert not TOTPDevice.objects.filter(user=world.a.officer).exists()  # a GET writes no device
-    device = TOTPDevice(user=world.a.officer, key=client.session["accounts.enrol_key"])
+    device = TOTPDevice(user=world.a.officer, key=crypto.decrypt(client.session["accounts.enrol_key"]))
     response = client.post(
         reverse("accounts:enrol"), {"token": "000000" if totp_now(device) != "000000" else "111111"}
     )
