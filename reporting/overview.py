@@ -8,10 +8,10 @@ commentary need the database and are loaded by ``page_one_extras``.
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from reporting.bilan import Bilan, FigureUnit
+from reporting.chart_tables import monthly_table, trend_table
 from reporting.charts import trend_svg
 from reporting.models import BilanCommentary
 from reporting.summary import format_change, format_date, format_value, highlights, is_number, period_label
@@ -142,11 +142,12 @@ def page_one_context(bilan: Bilan, *, trend=(), commentary: str = "") -> dict:
     return {
         "tiles": key_figures(bilan),
         "trend_rows": rows,
+        "trend_table": trend_table(rows),
         "trend_chart": trend_svg(rows, title=_trend_title(rows)) if rows else "",
         "trend_note": _trend_note(trend) if rows else "",
         "highlights": highlights(bilan),
         "commentary": commentary,
-        "monthly_rows": monthly_rows(bilan),
+        "monthly_table": monthly_table(bilan),
         "period_label": period_label(bilan.period),
         "figures_mention": (
             _("Diffusion version: counts of persons below %(threshold)s are masked")
@@ -155,15 +156,3 @@ def page_one_context(bilan: Bilan, *, trend=(), commentary: str = "") -> dict:
             else _("Exact figures — internal diffusion")
         ),
     }
-
-
-def monthly_rows(bilan: Bilan) -> list[dict]:
-    """The month-by-month chart's data table (its text alternative in the PDF)."""
-    return [
-        {
-            "month": date_format(month.month, "F Y"),
-            "held": format_value(month.held, FigureUnit.INTERVENTIONS),
-            "persons": format_value(month.persons, FigureUnit.PERSONS),
-        }
-        for month in bilan.monthly
-    ]

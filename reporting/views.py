@@ -21,12 +21,13 @@ from organisation.models import Department
 from reporting import adoption_views, charts, documents, exports, services
 from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
 from reporting.caching import bilan_for, pdf_for
+from reporting.chart_tables import comparison_table
 from reporting.forms import BilanCommentaryForm, BilanForm
 from reporting.indicators import civil_year, persons_met_count
 from reporting.masking import DEFAULT_THRESHOLD, mask_bilan, masked_request_error
 from reporting.models import BilanCommentary
 from reporting.overview import commentary_of, extras_with, page_one_context, page_one_extras
-from reporting.summary import format_value, masking_notice
+from reporting.summary import masking_notice
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -114,7 +115,7 @@ def _bilan_page(request, *, commentary_form=None, status=200):
             ],
             masking_notice=masking_notice(result.masking_threshold) if result.is_masked else "",
             comparison=charts.comparison_svg(result, previous, ["A1", "B1", "B2", "C1", "E1"]) if previous else "",
-            comparison_rows=_comparison_rows(result, ["A1", "B1", "B2", "C1", "E1"]),
+            comparison_table=comparison_table(result, ["A1", "B1", "B2", "C1", "E1"]),
             monthly=charts.monthly_svg(result),
             query=_query_without_recompute(request),
             cache_minutes=settings.BILAN_CACHE_SECONDS // 60,
@@ -128,27 +129,6 @@ def _bilan_page(request, *, commentary_form=None, status=200):
             **page_one_context(result, **extras),
         )
     return render(request, "reporting/bilan_detail.html", context, status=status)
-
-
-def _comparison_rows(result, ids) -> list[tuple[str, str, str, bool]]:
-    """The comparison chart's data table: (label, this period, previous period, whether masking never
-    applies to that unit), formatted as the chart."""
-    if result.previous is None:
-        return []
-    rows = []
-    for indicator_id in ids:
-        indicator, old = result.indicators.get(indicator_id), result.previous.indicators.get(indicator_id)
-        if indicator is None:
-            continue
-        rows.append(
-            (
-                indicator.label,
-                format_value(indicator.total, indicator.unit),
-                format_value(old.total, old.unit) if old is not None else "—",
-                not indicator.unit.is_masked,
-            )
-        )
-    return rows
 
 
 def bilan_commentary(request):
