@@ -17,6 +17,7 @@ from django.utils import translation
 from reporting.bilan import Bilan, BilanScope, Period
 from reporting.indicators import compute_bilan
 from reporting.pdf import bilan_pdf
+from reporting.trend import TrendYear, five_year_trend
 
 KEY_VERSION = 1  # bump when the shape of Bilan changes: older cached values are then ignored
 
@@ -59,6 +60,32 @@ def bilan_keep(*, scope: BilanScope, period: Period, include_cofinancing: bool, 
     return bilan
 
 
+def _computation_key(kind: str, bilan: Bilan) -> str:
+    """The key of something derived from one computation of a bilan's figures, as masked for the viewer."""
+    return ":".join(
+        (
+            kind,
+            _key(bilan.scope, bilan.period, include_cofinancing="I1" in bilan.indicators),
+            bilan.generated_at.isoformat(),
+            str(bilan.masking_threshold or "exact"),
+        )
+    )
+
+
+def trend_for(bilan: Bilan) -> tuple[TrendYear, ...]:
+    """The five-year trend of page 1 (its earlier years cost two queries), kept with the figures it
+    completes: computed again when they are."""
+    seconds = settings.BILAN_CACHE_SECONDS
+    if not seconds or bilan.generated_at is None:
+        return five_year_trend(bilan)
+    key = _computation_key("trend", bilan)
+    trend = cache.get(key)
+    if trend is None:
+        trend = five_year_trend(bilan)
+        cache.set(key, trend, seconds)
+    return trend
+
+
 def pdf_for(bilan: Bilan, **page_one) -> bytes:
     """The PDF of a bilan (as masked for the viewer): rendered once per computed bilan, masking
     threshold and page-1 extras (trend, commentary: reporting.overview.page_one_extras) while the
@@ -66,15 +93,8 @@ def pdf_for(bilan: Bilan, **page_one) -> bytes:
     seconds = settings.BILAN_CACHE_SECONDS
     if not seconds or bilan.generated_at is None:
         return bilan_pdf(bilan, **page_one)
-    key = ":".join(
-        (
-            "pdf",
-            _key(bilan.scope, bilan.period, include_cofinancing="I1" in bilan.indicators),
-            bilan.generated_at.isoformat(),  # one computation of the figures
-            str(bilan.masking_threshold or "exact"),
-            hashlib.sha256(repr(sorted(page_one.items())).encode()).hexdigest()[:16],  # a new commentary: a new PDF
-        )
-    )
+    page_one_digest = hashlib.sha256(repr(sorted(page_one.items())).encode()).hexdigest()[:16]
+    key = f"{_computation_key('pdf', bilan)}:{page_one_digest}"  # a new commentary: a new PDF
     content = cache.get(key)
     if content is None:
         content = bilan_pdf(bilan, **page_one)

@@ -110,9 +110,13 @@ def commentary_of(bilan: Bilan) -> BilanCommentary | None:
     return BilanCommentary.objects.of_bilan(bilan.scope, bilan.period).first()
 
 
-def extras_with(bilan: Bilan, commentary: BilanCommentary | None) -> dict:
-    """page_one_extras with the commentary already loaded (the page also needs its version)."""
-    return {"trend": five_year_trend(bilan), "commentary": commentary.text if commentary is not None else ""}
+def extras_with(bilan: Bilan, commentary: BilanCommentary | None, *, trend=None) -> dict:
+    """page_one_extras with the commentary already loaded (the page also needs its version), and the
+    trend when the caller has it (reporting.caching.trend_for)."""
+    return {
+        "trend": five_year_trend(bilan) if trend is None else trend,
+        "commentary": commentary.text if commentary is not None else "",
+    }
 
 
 def _trend_title(rows) -> str:

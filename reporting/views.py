@@ -20,13 +20,13 @@ from organisation.access import Action
 from organisation.models import Department
 from reporting import adoption_views, charts, documents, exports, services
 from reporting.bilan import BilanScope, ScopeKind, primary_mask_label
-from reporting.caching import bilan_for, pdf_for
+from reporting.caching import bilan_for, pdf_for, trend_for
 from reporting.chart_tables import comparison_table
 from reporting.forms import BilanCommentaryForm, BilanForm
 from reporting.indicators import civil_year, persons_met_count
 from reporting.masking import DEFAULT_THRESHOLD, mask_bilan, masked_request_error
 from reporting.models import BilanCommentary
-from reporting.overview import commentary_of, extras_with, page_one_context, page_one_extras
+from reporting.overview import commentary_of, extras_with, page_one_context
 from reporting.summary import masking_notice
 
 FORMATS = {
@@ -88,7 +88,7 @@ def _bilan_page(request, *, commentary_form=None, status=200):
             adopt_query=BilanForm.query_for(result.scope, result.period),
         )
         commentary = commentary_of(result)
-        extras = extras_with(result, commentary)
+        extras = extras_with(result, commentary, trend=trend_for(result))
         may_edit = access.may_edit_bilan_commentary(request.scope, national=result.scope.kind == ScopeKind.NATIONAL)
         if may_edit and commentary_form is None:
             commentary_form = BilanCommentaryForm(
@@ -214,7 +214,7 @@ def export_content(result, fmt: str) -> bytes | str:
     """A bilan's file in one of FORMATS: in the request, or by the worker (reporting.documents)."""
     match fmt:
         case "pdf":
-            return pdf_for(result, **page_one_extras(result))
+            return pdf_for(result, **extras_with(result, commentary_of(result), trend=trend_for(result)))
         case "csv":
             return exports.bilan_csv(result)
         case "xlsx":

@@ -103,3 +103,22 @@ def test_a_pdf_is_rendered_once_per_computed_bilan_and_masking(world, client_for
     coordinator.get(bilan_url(scope="department:80", recalculer=1, **LAST_YEAR))  # figures recomputed
     coordinator.get(export_url("pdf", scope="department:80", **LAST_YEAR))
     assert len(rendered) == 3  # a new computation, a new PDF
+
+
+def test_the_five_year_trend_is_kept_with_the_figures_it_completes(world, client_for, settings):
+    """Page 1's trend reads the earlier years (two queries): opening the page again, within the cache
+    time, reads no activity table at all; recomputing the figures recomputes the trend."""
+    settings.BILAN_CACHE_SECONDS = 300
+    met_last_year(world)
+    client = client_for("coordinator_a")
+    url = bilan_url(scope="department:80", **LAST_YEAR)
+    first = client.get(url)
+    assert first.context["trend_rows"]
+    activity_tables = ("casework_intervention", "casework_followup", "referrals_referral")
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(url)
+    assert [row.year for row in second.context["trend_rows"]] == [row.year for row in first.context["trend_rows"]]
+    assert not [query["sql"] for query in again.captured_queries if any(t in query["sql"] for t in activity_tables)]
+    with CaptureQueriesContext(connection) as recomputed:
+        client.get(bilan_url(scope="department:80", recalculer=1, **LAST_YEAR))
+    assert any("casework_intervention" in query["sql"] for query in recomputed.captured_queries)
