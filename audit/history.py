@@ -5,9 +5,14 @@ values in the history; every other field (names, birth date, contacts, free text
 added later, e.g. an encrypted column) is recorded as "changed" with its content replaced by
 ``MASK``. The object representation stored with each entry is neutral (model + primary key), never
 ``str(instance)`` (a person's name).
+
+The tables below name other apps' models by label only: audit is a leaf and imports no domain app. Which
+records a page's history gathers is the page's app's business (casework.history for the follow-up page).
 """
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -99,7 +104,7 @@ def neutral_object_repr(sender, instance, **kwargs) -> None:
         instance.object_repr = f"{instance.content_type.model} #{instance.object_pk}"
 
 
-# ---- The follow-up page -------------------------------------------------------------------------
+# ---- A page's history ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,7 @@ def _related_names(pairs) -> dict:
     return names
 
 
-def _changes(model, entry, names: dict) -> list[FieldChange]:
+def _changes(model, entry, names: dict, *, page_model: str) -> list[FieldChange]:
     masked = set(masked_fields(model))
     rows = []
     for name, value in sorted((entry.changes_dict or {}).items()):
@@ -207,8 +212,8 @@ def _changes(model, entry, names: dict) -> list[FieldChange]:
             rows.append(FieldChange(label, "", "", True))
         elif model_field.is_relation:
             related = model_field.related_model._meta.label
-            if related == "casework.FollowUp":
-                continue  # the follow-up of the page itself
+            if related == page_model:
+                continue  # the record of the page itself
             if related not in NAMED_RELATIONS:
                 rows.append(FieldChange(label, "", "", True))
                 continue
@@ -223,18 +228,16 @@ def _changes(model, entry, names: dict) -> list[FieldChange]:
     return rows
 
 
-def followup_history(followup, *, limit: int = 30) -> list[HistoryRow]:
-    """The changes of a follow-up, its person, interventions, assessments and orientations (newest first)."""
+def records_history(records: dict, *, limit: int = 30, page_model: str = "") -> list[HistoryRow]:
+    """The changes of some records, newest first, one row per save. ``records`` maps each model to the
+    primary keys of its rows (a list or a ``values("pk")`` queryset); links to ``page_model`` (the record
+    of the page itself) are left out. The page says which records: e.g. casework.history.followup_history."""
     from auditlog.models import LogEntry
 
-    from casework.models import Assessment, FollowUp, Intervention, Orientation, Person
-
-    types = ContentType.objects.get_for_models(FollowUp, Person, Intervention, Assessment, Orientation)
-    condition = Q(content_type=types[FollowUp], object_id=followup.pk) | Q(
-        content_type=types[Person], object_id=followup.person_id
+    types = ContentType.objects.get_for_models(*records)
+    condition = functools.reduce(
+        operator.or_, (Q(content_type=types[model], object_id__in=pks) for model, pks in records.items())
     )
-    for model in (Intervention, Assessment, Orientation):
-        condition |= Q(content_type=types[model], object_id__in=model.objects.filter(followup=followup).values("pk"))
     entries = list(LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-pk")[:limit])
     models_by_type = {content_type.pk: model for model, content_type in types.items()}
     names = _related_names((models_by_type[entry.content_type_id], entry) for entry in entries)
@@ -243,7 +246,7 @@ def followup_history(followup, *, limit: int = 30) -> list[HistoryRow]:
     previous = None
     for entry in entries:
         model = models_by_type[entry.content_type_id]
-        changes = _changes(model, entry, names)
+        changes = _changes(model, entry, names, page_model=page_model)
         # One save may write several entries (the row, then its many-to-many links): one row per save.
         key = (entry.cid, entry.content_type_id, entry.object_id, entry.actor_id)
         if rows and entry.cid and key == previous:

@@ -33,7 +33,7 @@ JOURNALED_URLS = {
     "imports:batch_detail": RecordType.IMPORT_BATCH,
     "imports:batch_confirm": RecordType.IMPORT_BATCH,
     "imports:batch_cancel": RecordType.IMPORT_BATCH,
-    "audit:person_export": RecordType.PERSON,
+    "dataprotection:person_export": RecordType.PERSON,
 }
 REFUSED_STATUSES = {403, 404}
 CHANGED_STATUSES = {301, 302, 303}

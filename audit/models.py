@@ -6,7 +6,8 @@ A right-of-access export also records the post that answered and the date and ch
 person's request: what a coordinator sees of it (docs/privacy.md).
 ``department`` is the department the record belongs to (or, for an attempt on an unknown record,
 the single department of the user), kept so that a coordinator's search needs no join across the
-casework tables: it is reference data, not personal data (docs/privacy.md).
+casework tables: it is reference data, not personal data (docs/privacy.md). Who may read which entries
+is decided above this leaf: dataprotection.journal.entries_visible_to.
 """
 
 from django.conf import settings
@@ -15,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.enums import AccessRequestChannel, JournalAction, RecordType, RetainedKind
-from organisation import access
 
 
 class AppendOnlyError(Exception):
@@ -23,9 +23,6 @@ class AppendOnlyError(Exception):
 
 
 class AccessEntryQuerySet(models.QuerySet):
-    def visible_to(self, scope):
-        return self.filter(access.journal_q(scope))
-
     def for_record(self, record_type: str, public_id):
         return self.filter(record_type=record_type, record_public_id=public_id)
 

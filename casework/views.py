@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.enums import RecordType
-from audit.history import followup_history
 from audit.services import followup_consultations, journal_export, journal_read
 from casework import services
 from casework.agenda import agenda_ics_body
@@ -41,6 +40,7 @@ from casework.forms import (
     PersonForm,
     PersonSearchForm,
 )
+from casework.history import followup_history
 from casework.models import FollowUp, Intervention, Orientation, Person
 from casework.timeline import followup_timeline, next_planned
 from iscg.concurrency import CONFLICT_STATUS, EditConflict, form_after_conflict

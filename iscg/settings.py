@@ -49,7 +49,7 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(f"iscg:field-encryption:{SECRET_KEY}".encode()).digest()).decode()
     ]
-# The weekly key-rotation reminder (privacy/tasks.py) tells the administrators when the newest key,
+# The weekly key-rotation reminder (accounts/tasks.py) tells the administrators when the newest key,
 # put in place on ENCRYPTION_KEY_ROTATED_ON (YYYY-MM-DD), is older than ENCRYPTION_KEY_MAX_AGE_DAYS.
 _key_rotated_on = env.str("ENCRYPTION_KEY_ROTATED_ON", default="")
 ENCRYPTION_KEY_ROTATED_ON = datetime.date.fromisoformat(_key_rotated_on) if _key_rotated_on else None
@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "auditlog",
     "audit",
     "privacy",
+    "dataprotection",
     "background",
     "dashboards",
     "huey.contrib.djhuey",

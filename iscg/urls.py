@@ -29,7 +29,7 @@ urlpatterns = [
     path("bilans/", include("reporting.urls")),
     path("accueil/", include("dashboards.urls")),
     path("imports/", include("imports.urls")),
-    path("protection-des-donnees/", include("audit.urls")),
+    path("protection-des-donnees/", include("dataprotection.urls")),
     path("", include(public_pages)),
     path("admin/", admin.site.urls),
 ]

@@ -57,6 +57,8 @@ def department_list(request):
 
 
 def department_detail(request, code):
+    """The department page. Its sections of higher apps are their template tags (the privacy section:
+    dataprotection; the framework conventions: conventions), so that organisation imports neither."""
     access.require(request.scope, Action.VIEW_DEPARTMENT)
     department = get_object_or_404(Department.objects.visible_to(request.scope), code=code)
     today = timezone.localdate()
@@ -73,7 +75,6 @@ def department_detail(request, code):
     )
     context = {
         "department": department,
-        "frameworks": _framework_progress(request, department),
         "posts": posts.with_list_data(),
         "arrangements": department_arrangements(posts.active_on(today), today),
         "active_post_count": totals["active_post_count"],
@@ -85,23 +86,6 @@ def department_detail(request, code):
         "today": today,
     }
     return render(request, "organisation/department_detail.html", context)
-
-
-def _framework_progress(request, department):
-    """The framework conventions in force and their planned against created FTE (financial: conventions roles).
-
-    Conventions build on the organisation, so the import is deferred to keep module loading one-way.
-    """
-    if not access.can(request.scope, Action.VIEW_CONVENTIONS):
-        return []
-    from conventions.models import Convention
-    from conventions.summaries import frameworks_progress
-
-    today = timezone.localdate()
-    frameworks = Convention.objects.visible_to(request.scope).filter(
-        department=department, starts_on__lte=today, ends_on__gte=today
-    )
-    return frameworks_progress(frameworks)
 
 
 def post_detail(request, public_id):

@@ -1,25 +1,17 @@
-"""Weekly reminder about the encryption keys (docs/operations.md "Encryption keys: rotation"), run by
-the worker. It tells the administrators, by e-mail and in the logs, when a rotation is unfinished
-(values still under an old key, or old keys left in FIELD_ENCRYPTION_KEYS) or when the newest key is
-older than ENCRYPTION_KEY_MAX_AGE_DAYS (ENCRYPTION_KEY_ROTATED_ON)."""
+"""What is due about the encryption keys (docs/operations.md "Encryption keys: rotation"): a rotation
+unfinished (values still under an old key, or old keys left in FIELD_ENCRYPTION_KEYS) or a newest key
+older than ENCRYPTION_KEY_MAX_AGE_DAYS (ENCRYPTION_KEY_ROTATED_ON). The weekly reminder that e-mails it
+to the administrators is accounts.tasks.key_rotation_reminder (it needs the accounts, a layer above)."""
 
 import datetime
-import logging
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
-from background.outbox import queue_email
-from background.runs import recorded
 from privacy import crypto
 from privacy.fields import encrypted_fields
 from privacy.migration_helpers import BATCH_SIZE, transform_column
-
-logger = logging.getLogger(__name__)
 
 
 def stale_values_count() -> int:
@@ -55,19 +47,3 @@ def key_rotation_advice(*, today: datetime.date) -> str:
             f"{settings.ENCRYPTION_KEY_MAX_AGE_DAYS} days ago: rotate it (docs/operations.md)."
         )
     return ""
-
-
-@db_periodic_task(crontab(minute="0", hour="6", day_of_week="1"))
-@recorded("key_rotation_reminder")
-def key_rotation_reminder() -> str:
-    from accounts.enums import Role
-    from accounts.models import User
-
-    advice = key_rotation_advice(today=timezone.localdate())
-    if not advice:
-        return "nothing to do"
-    logger.warning("encryption keys: %s", advice)
-    admins = list(User.objects.filter(role=Role.ADMIN, is_active=True).values_list("email", flat=True))
-    with transaction.atomic():
-        queue_email(to=admins, subject="ISCG : rotation des clés de chiffrement", body=advice)
-    return f"reminded {len(admins)} administrators: {advice}"

@@ -143,13 +143,13 @@ MATRIX = [
     ("imports:batch_detail", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect(404)),
     ("imports:batch_confirm", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect(405)),
     ("imports:batch_cancel", {"public_id": "=00000000-0000-4000-8000-000000000000"}, expect(405)),
-    # Audit
+    # Data protection
     # The journal of a department for its coordinators (no record identifiers); the right-of-access export
     # of a person for the ISCG of the post only, POST with the request's date and channel (never a
-    # coordinator nor the admin: person-level data; tests/audit/test_right_of_access.py).
-    ("audit:journal", {}, expect(coordinator_a=200, coordinator_b=200)),
-    ("audit:access_request", {}, expect(iscg_a=200, iscg_b=200)),
-    ("audit:person_export", {"public_id": "a.person.public_id", "fmt": "=json"}, expect(iscg_a=405)),  # POST only
+    # coordinator nor the admin: person-level data; tests/dataprotection/test_right_of_access.py).
+    ("dataprotection:journal", {}, expect(coordinator_a=200, coordinator_b=200)),
+    ("dataprotection:access_request", {}, expect(iscg_a=200, iscg_b=200)),
+    ("dataprotection:person_export", {"public_id": "a.person.public_id", "fmt": "=json"}, expect(iscg_a=405)),  # POST only
 ]  # fmt: skip
 
 IGNORED_NAMESPACES = {"admin"}

@@ -22,7 +22,7 @@ def test_filter_forms_name_their_empty_choice_and_mark_no_field_optional(world, 
         content = response.content.decode()
         assert "---------" not in content
         assert "(Optionnel)" not in content
-    journal = client_for("coordinator_a").get(reverse("audit:journal"))
+    journal = client_for("coordinator_a").get(reverse("dataprotection:journal"))
     assert journal.status_code == 200
     content = journal.content.decode()
     assert "---------" not in content

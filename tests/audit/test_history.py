@@ -76,7 +76,7 @@ def test_history_queries_do_not_grow_with_entries(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from audit.history import followup_history
+    from casework.history import followup_history
 
     a = world.a
     followup_history(a.followup)

@@ -16,7 +16,6 @@ from tests.accounts.factories import UserFactory
 from tests.audit.factories import AccessEntryFactory
 from tests.conftest import sign_in
 from tests.organisation.factories import PostAssignmentFactory
-from tests.queries import queries_for
 
 ENTRY_FIELDS = {
     "id", "user", "role", "at", "record_type", "record_public_id", "action", "request_id", "department", "post",
@@ -157,24 +156,3 @@ def test_the_followup_page_shows_who_consulted_it(world, client_for):
     assert consultations.own_count == 2
     content = response.content.decode()
     assert content.index(colleague.get_full_name()) < content.index("Vous : 2 consultations")
-
-
-def test_coordinators_search_their_departments_journal_in_constant_queries(world, client_for):
-    a, b = world.a, world.b
-    url = reverse("audit:journal")
-    client = client_for("coordinator_a")
-    AccessEntryFactory(user=a.iscg, department=a.department)
-    AccessEntryFactory(user=b.iscg, department=b.department)
-    client.get(url)  # warm caches (content types, session)
-    one_count, response = queries_for(client, url)
-    assert [entry.department for entry in response.context["page"]] == [a.department]
-    for _ in range(9):
-        AccessEntryFactory(user=a.iscg, department=a.department, action=JournalAction.EXPORT)
-    ten_count, response = queries_for(client, url)
-    assert len(response.context["page"]) == 10
-    assert ten_count == one_count
-
-    _, response = queries_for(client, f"{url}?action=export&user={a.iscg.pk}&since=2000-01-01")
-    assert len(response.context["page"]) == 9
-    # Another department's users are not offered in the user filter.
-    assert b.iscg not in response.context["filter"].form.fields["user"].queryset

@@ -9,11 +9,13 @@ from django.core import mail
 from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
-from audit.tasks import run_journal_purge, run_retention
+from accounts.tasks import key_rotation_reminder
+from audit.tasks import run_journal_purge
 from background.models import TaskRun
 from background.runs import recorded
 from background.tasks import clear_expired_sessions, purge_sent_emails, sweep_outbox
-from privacy.tasks import key_rotation_advice, key_rotation_reminder
+from dataprotection.tasks import run_retention
+from privacy.tasks import key_rotation_advice
 from reporting.tasks import prepare_department_bilans
 
 

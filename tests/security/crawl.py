@@ -18,7 +18,7 @@ EXPORT_FORMATS = {
     "reporting:adopted_bilan_export": ["json", "csv", "xlsx", "pdf"],
     "reporting:convention_summary_export": ["xlsx", "csv", "pdf", "json"],
     "reporting:department_summary_export": ["xlsx", "csv", "pdf", "json"],
-    "audit:person_export": ["json", "pdf"],
+    "dataprotection:person_export": ["json", "pdf"],
     "imports:template": ["xlsx", "zip"],
 }
 # Models whose rows a read is allowed to add: the access journal and the change history are

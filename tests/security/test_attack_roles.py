@@ -78,7 +78,7 @@ def secret_case(world):
 
 
 def _person_export_url(person, fmt):
-    return reverse("audit:person_export", kwargs={"public_id": person.public_id, "fmt": fmt})
+    return reverse("dataprotection:person_export", kwargs={"public_id": person.public_id, "fmt": fmt})
 
 
 @pytest.mark.parametrize("fmt", ["json", "pdf"])
@@ -92,7 +92,7 @@ def test_attack_coordinator_exports_a_person_of_their_department(world, client_f
 
 
 def test_attack_coordinator_finds_a_person_by_reference(world, client_for, secret_case):
-    url = reverse("audit:access_request")
+    url = reverse("dataprotection:access_request")
     response = client_for("coordinator_a").get(url, {"reference": world.a.person.reference})
     assert response.status_code == 404
     assert secret_case not in response.content.decode()
@@ -110,7 +110,7 @@ def test_attack_coordinator_collects_person_ids_from_the_access_journal(world, c
         str(a.intervention.public_id), str(a.orientation.public_id),
     ]  # fmt: skip
     coordinator = client_for("coordinator_a")
-    url = reverse("audit:journal")
+    url = reverse("dataprotection:journal")
     for query in ({}, {"action": "export", "record_type": "person"}, {"record_type": "followup"}):
         page = coordinator.get(url, query).content.decode()
         for identifier in identifiers:
@@ -168,7 +168,7 @@ def test_attack_coordinator_invites_an_iscg_account_they_control_and_reads_the_p
     assert _casework_answers(puppet_client, a) == [404, 404, 404]
     listing = puppet_client.get(reverse("casework:followup_list")).content.decode()
     assert str(a.followup.public_id) not in listing and secret_case not in listing
-    export = reverse("audit:person_export", kwargs={"public_id": a.person.public_id, "fmt": "json"})
+    export = reverse("dataprotection:person_export", kwargs={"public_id": a.person.public_id, "fmt": "json"})
     assert puppet_client.post(export, ACCESS_REQUEST).status_code == 404
 
     # The requester cannot confirm their own request.

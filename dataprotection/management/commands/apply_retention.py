@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from audit.retention import apply_retention
+from dataprotection.retention import apply_retention
 
 
 class Command(BaseCommand):

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import right_of_access, services
-from audit.filters import JournalFilter
-from audit.forms import AccessRequestForm, PersonReferenceForm
-from audit.models import AccessEntry
+from audit import services
+from dataprotection import right_of_access
+from dataprotection.filters import JournalFilter
+from dataprotection.forms import AccessRequestForm, PersonReferenceForm
+from dataprotection.journal import entries_visible_to
 from iscg.pdf import render_pdf
 from organisation import access
 from organisation.access import Action
@@ -23,10 +24,10 @@ FORMATS = ("json", "pdf")
 
 def journal(request):
     access.require(request.scope, Action.VIEW_ACCESS_JOURNAL)
-    entries = AccessEntry.objects.visible_to(request.scope).with_list_data()
+    entries = entries_visible_to(request.scope).with_list_data()
     journal_filter = JournalFilter(request.GET, queryset=entries, request=request)
     page = Paginator(journal_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/journal_list.html", {"filter": journal_filter, "page": page})
+    return render(request, "dataprotection/journal_list.html", {"filter": journal_filter, "page": page})
 
 
 def access_request(request):
@@ -40,7 +41,7 @@ def access_request(request):
             form.add_error("reference", _("No person of your posts has this reference."))
     request_form = AccessRequestForm(initial={"received_on": timezone.localdate()}) if person else None
     context = {"form": form, "person": person, "request_form": request_form}
-    return render(request, "audit/access_request.html", context)
+    return render(request, "dataprotection/access_request.html", context)
 
 
 def person_export(request, public_id, fmt):
@@ -56,7 +57,7 @@ def person_export(request, public_id, fmt):
         form = PersonReferenceForm({"reference": person.reference})
         form.is_valid()
         context = {"form": form, "person": person, "request_form": request_form}
-        return render(request, "audit/access_request.html", context, status=400)
+        return render(request, "dataprotection/access_request.html", context, status=400)
     data = right_of_access.person_data(person)
     services.journal_access_request(
         request,
@@ -67,7 +68,7 @@ def person_export(request, public_id, fmt):
     if fmt == "json":
         content, content_type = json.dumps(data, ensure_ascii=False, indent=2), "application/json; charset=utf-8"
     else:
-        content, content_type = render_pdf("audit/pdf/person_export.html", {"data": data}), "application/pdf"
+        content, content_type = render_pdf("dataprotection/pdf/person_export.html", {"data": data}), "application/pdf"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="droit-d-acces-{person.reference}.{fmt}"'
     return response

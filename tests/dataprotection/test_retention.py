@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import RetainedRecord
-from audit.retention import apply_retention
 from casework.enums import AgeClass, FollowUpClosingReason, InterventionStatus, Place
 from casework.models import Assessment, FollowUpReferral, Intervention, Orientation, Person
+from dataprotection.retention import apply_retention
 from referrals.models import Referral, ReferralAddendum, ReferralPerson
 from reporting.bilan import Period
 from reporting.exports import bilan_json

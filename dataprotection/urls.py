@@ -1,8 +1,8 @@
 from django.urls import path
 
-from audit import views
+from dataprotection import views
 
-app_name = "audit"
+app_name = "dataprotection"
 
 urlpatterns = [
     path("journal/", views.journal, name="journal"),

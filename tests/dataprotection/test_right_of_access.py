@@ -12,18 +12,20 @@ REQUEST = {"received_on": "2026-01-15", "channel": AccessRequestChannel.LETTER}
 
 
 def export_url(person, fmt="json"):
-    return reverse("audit:person_export", kwargs={"public_id": person.public_id, "fmt": fmt})
+    return reverse("dataprotection:person_export", kwargs={"public_id": person.public_id, "fmt": fmt})
 
 
 def test_the_iscg_of_the_post_exports_a_person_found_by_reference_and_the_request_is_journaled(world, client_for):
     a = world.a
     client = client_for("iscg_a")
-    response = client.get(reverse("audit:access_request"), {"reference": a.person.reference})
+    response = client.get(reverse("dataprotection:access_request"), {"reference": a.person.reference})
     assert response.context["person"] == a.person
     assert a.person.last_name not in response.content.decode()  # the search page shows the reference only
 
     assert (
-        client_for("iscg_b").get(reverse("audit:access_request"), {"reference": a.person.reference}).context["person"]
+        client_for("iscg_b")
+        .get(reverse("dataprotection:access_request"), {"reference": a.person.reference})
+        .context["person"]
         is None
     )
 
