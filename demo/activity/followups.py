@@ -144,7 +144,7 @@ class FollowUpPlanner:
         cancelled = 6
         not_honoured = 100 - held - cancelled
         statuses = (InterventionStatus.HELD, InterventionStatus.NO_SHOW, InterventionStatus.CANCELLED)
-        return weighted(self.rng, zip(statuses, (held, not_honoured, cancelled), strict=True))
+        return weighted(self.rng, tuple(zip(statuses, (held, not_honoured, cancelled), strict=True)))
 
     @staticmethod
     def _interview_places(units) -> tuple[tuple[str, float], ...]:
