@@ -70,6 +70,7 @@ REFERRAL_ROLE = {
 FACTS_HOURS = {Source.CALL_OUT: (1, 6), Source.COMPLAINT: (2, 240), Source.LOGBOOK: (6, 48)}
 ARCHETYPE_WEIGHTS = Weights([(a, a.weight) for a in stories.ARCHETYPES])
 WALK_IN_ARCHETYPE_WEIGHTS = Weights([(a, a.walk_in_weight) for a in stories.ARCHETYPES])
+REFERRED_AGAIN = frozenset((*stories.CONJUGAL, "family_violence"))  # situations referred again while followed
 KNOWN_WEIGHTS = ((KnownToSocialServices.YES, 40), (KnownToSocialServices.NO, 45), (KnownToSocialServices.UNKNOWN, 15))
 
 
@@ -112,6 +113,8 @@ class PostPlanner:
         self.recorded: list[PersonPlan] = []  # persons who may be recorded again (duplicate_rate only)
         self.referrals: list[ReferralPlan] = []
         self.cases: list[CasePlan] = []
+        self._to_refer_again: list[CasePlan] = []  # the cases that may still be referred again
+        self._to_come_back: list[CasePlan] = []  # the cases whose person may still come back
 
     # -- the day-by-day loop
 
@@ -466,26 +469,29 @@ class PostPlanner:
         referral.case = case
 
     def _case_to_refer_again(self, day) -> CasePlan | None:
-        candidates = [
+        """An open follow-up of conjugal or family violence, linked to fewer than three referrals."""
+        soon, settled = day + datetime.timedelta(days=15), day - datetime.timedelta(days=10)
+        # Days only move forward: a case left out for good is dropped from the list kept for the next calls.
+        self._to_refer_again = kept = [
             case
-            for case in self.cases
-            if case.archetype.code in (*stories.CONJUGAL, "family_violence")
+            for case in self._to_refer_again
+            if case.archetype.code in REFERRED_AGAIN
             and case.referrals
-            and case.opened_on <= day - datetime.timedelta(days=10)
-            and (case.closed_on is None or case.closed_on > day + datetime.timedelta(days=15))
+            and (case.closed_on is None or case.closed_on > soon)
             and len(case.referrals) < 3
         ]
+        candidates = [case for case in kept if case.opened_on <= settled]
         return self.rng.choice(candidates) if candidates else None
 
     def _case_to_come_back(self, day) -> CasePlan | None:
-        candidates = [
+        """A follow-up closed two months ago or more, of someone named who has not come back yet."""
+        self._to_come_back = kept = [
             case
-            for case in self.cases
-            if case.closed_on is not None
-            and case.closed_on <= day - datetime.timedelta(days=60)
-            and not case.person.returned
-            and not case.person.identity.is_anonymous
+            for case in self._to_come_back
+            if case.closed_on is not None and not case.person.returned and not case.person.identity.is_anonymous
         ]
+        closed_before = day - datetime.timedelta(days=60)
+        candidates = [case for case in kept if case.closed_on <= closed_before]
         return self.rng.choice(candidates) if candidates else None
 
     def _case(self, *, archetype, role, person, problems, opened_on, first_day, walk_in) -> CasePlan:
@@ -498,4 +504,6 @@ class PostPlanner:
             opened_on=opened_on,
         )
         self.cases.append(case)
+        self._to_refer_again.append(case)
+        self._to_come_back.append(case)
         return self.followups.plan(case, first_day=first_day, walk_in=walk_in)
