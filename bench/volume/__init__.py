@@ -18,6 +18,7 @@ from django.db.models import F
 from bench.volume import activity
 from bench.volume.organisation import OrganisationWriter, iscg_email, write_conventions
 from bench.volume.writer import Writer
+from casework.models import ViolenceForm
 from iscg.planner_statistics import analyze, tables_of
 from organisation.models import Department, PartnerType
 from referrals.models import GridVersion, Problem, Referral, ReferralNumberSequence
@@ -50,6 +51,7 @@ def generate_volume(*, posts: int, years: int, seed: int, end: datetime.date, lo
     version = GridVersion.objects.filter(is_current=True).first()
     reference = activity.Reference(
         problems=dict(Problem.objects.values_list("code", "pk")),
+        violence_forms=dict(ViolenceForm.objects.values_list("code", "pk")),
         partner_types=dict(PartnerType.objects.values_list("code", "pk")),
         grid_version=version,
         grid_items=list(version.items.order_by("position").values_list("pk", "is_red")) if version else [],
@@ -70,9 +72,9 @@ def generate_volume(*, posts: int, years: int, seed: int, end: datetime.date, lo
             bench_posts = organisation.department(department, numbers, rng)
             referrals = []
             for post in bench_posts:
-                planner = activity.PostActivity(writer, reference, post, seed=seed, start=start, end=end)
-                planner.run()
-                referrals += planner.referrals
+                rows = activity.PostRows(writer, reference, post, seed=seed)
+                rows.write(activity.plan_post(post, seed=seed, start=start, end=end))
+                referrals += rows.referrals
             _number_referrals(writer, department, referrals)
             writer.flush()
             payments += write_conventions(department, bench_posts, first_year=start.year, last_year=end.year, rng=rng)

@@ -19,7 +19,8 @@ from accounts.models import User
 from conventions import services as convention_services
 from conventions.enums import ConventionKind, FunderKind, FundingRuleKind, PaymentKind
 from conventions.models import Payment, SteeringCommittee
-from organisation.enums import UnitKind, Zone
+from demo.activity import PostDescription, UnitDescription, UserDescription
+from organisation.enums import UNIT_KIND_FORCE, Force, UnitKind, Zone
 from organisation.models import Partner, PartnerType, Post, PostAssignment, Unit
 
 BENCH_PASSWORD = "bench-Mot-de-passe-2025"  # noqa: S105 - synthetic accounts of a local benchmark
@@ -69,6 +70,18 @@ class BenchPost:
     iscg: int  # user pk
     officer: int  # user pk
     partners: dict[str, int] = field(default_factory=dict)  # partner type code → partner pk
+    units: list[UnitDescription] = field(default_factory=list)  # every unit of the post, reception included
+
+    def description(self) -> PostDescription:
+        """The post as the activity planner (demo.activity) sees it."""
+        officer = UserDescription(self.officer)
+        return PostDescription(
+            post=self.number,
+            fte=self.fte,
+            units=self.units,
+            officers=dict.fromkeys(self.police_units, officer),
+            iscg=UserDescription(self.iscg),
+        )
 
 
 class OrganisationWriter:
@@ -141,6 +154,10 @@ class OrganisationWriter:
             reception = w.add(
                 Unit, None, new_uuid(rng), department.pk, UnitKind.CCAS, f"Banc {number:04d} — CCAS", commune
             )
+            descriptions = [
+                UnitDescription(pk, kind, UNIT_KIND_FORCE.get(kind, Force.OTHER), commune)
+                for pk, kind in [*zip(units, kinds, strict=True), (reception, UnitKind.CCAS)]
+            ]
             fte = rng.choices([Decimal("0.50"), Decimal("0.80"), Decimal("1.00")], [15, 15, 70])[0]
             name = f"Poste ISCG banc {number:04d}"
             post = w.add(
@@ -153,7 +170,9 @@ class OrganisationWriter:
             officer = self._user(rng, police_email(self.seed, number), "Agent", f"Banc {number:04d}", Role.POLICE)
             for unit in units:
                 w.add(User.units.through, None, officer, unit)
-            posts.append(BenchPost(number, post, department, fte, name, commune, units, iscg, officer, partners))
+            posts.append(
+                BenchPost(number, post, department, fte, name, commune, units, iscg, officer, partners, descriptions)
+            )
         return posts
 
 
