@@ -18,7 +18,7 @@ from accounts.enums import Role
 from accounts.models import User
 from conventions import services as convention_services
 from conventions.enums import ConventionKind, FunderKind, FundingRuleKind, PaymentKind
-from conventions.models import Payment, SteeringCommittee
+from conventions.models import Convention, Funder, Payment, SteeringCommittee
 from demo.activity import PostDescription, UnitDescription, UserDescription
 from organisation.enums import UNIT_KIND_FORCE, Force, UnitKind, Zone
 from organisation.models import Partner, PartnerType, Post, PostAssignment, Unit
@@ -188,6 +188,9 @@ def write_conventions(department, posts: list[BenchPost], *, first_year: int, la
             (FunderKind.COMMUNE, "Commune banc"),
         )
     }
+    for funder in funders.values():  # the services draw a random public id: the seed's instead, for the same figures
+        funder.public_id = new_uuid(rng)
+        Funder.objects.filter(pk=funder.pk).update(public_id=funder.public_id)
     post_rows = {p.pk: p for p in Post.objects.filter(pk__in=[p.pk for p in posts])}
     convention = convention_services.convention_create(
         data=convention_services.ConventionData(
@@ -202,6 +205,8 @@ def write_conventions(department, posts: list[BenchPost], *, first_year: int, la
         parties=[convention_services.PartyData(funder=funder) for funder in funders.values()],
         posts=[convention_services.PostShareData(post=post_rows[p.pk], fte_share=p.fte) for p in posts],
     )
+    convention.public_id = new_uuid(rng)
+    Convention.objects.filter(pk=convention.pk).update(public_id=convention.public_id)
     convention_posts = list(convention.convention_posts.values_list("pk", flat=True))
     payments, committees = [], []
     for year in range(first_year, last_year + 1):
