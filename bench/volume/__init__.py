@@ -1,9 +1,11 @@
 """A national volume of synthetic data, for the benchmarks (``manage.py generate_volume``).
 
 Posts are spread over the 101 départements in turn (post n goes to département n mod 101); each
-department's rows are planned in memory, numbered (referral numbers from the department's yearly
-ReferralNumberSequence, in filing order), written in one COPY per table (PostgreSQL) or batched
-INSERTs (SQLite), and committed; then its convention goes through conventions.services.
+post's activity is planned by the demo's planner (demo.activity) and turned into rows
+(bench.volume.activity); each department's rows are numbered (referral numbers from the
+department's yearly ReferralNumberSequence, in filing order), written in one COPY per table
+(PostgreSQL) or batched INSERTs (SQLite), and committed; then its convention goes through
+conventions.services.
 """
 
 import datetime

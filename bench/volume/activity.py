@@ -39,10 +39,11 @@ from referrals.models import DangerAnswer, DangerAssessment, Referral, ReferralP
 
 PARIS = ZoneInfo("Europe/Paris")
 
-# The activity asked of the planner, for a full-time post (it scales part-time posts down itself):
-# about 250 referrals, 150 persons, 550 interventions and 120 orientations per post and year on
-# average (docs/benchmarks.md), where a demo post has fewer.
-REFERRALS_PER_MONTH = 23.0
+# The activity asked of the planner, for a full-time post (it scales part-time posts down itself),
+# where a demo post has 9 referrals a month: per post and year on average about 225 referrals,
+# 170 persons, 630 interventions and 175 orientations (docs/benchmarks.md), near the persons and
+# interventions of the simulator the volume had before (which drive the bilans' costs).
+REFERRALS_PER_MONTH = 20.0
 WALK_INS_PER_MONTH = 1.4
 DUPLICATE_RATE = 0.03  # of new person records: someone recorded already (a duplicate to merge)
 
