@@ -21,6 +21,7 @@ from bench.volume import activity
 from bench.volume.organisation import OrganisationWriter, iscg_email, write_conventions
 from bench.volume.writer import Writer
 from casework.models import ViolenceForm
+from demo.activity.plan import local_day
 from iscg.planner_statistics import analyze, tables_of
 from organisation.models import Department, PartnerType
 from referrals.models import GridVersion, Problem, Referral, ReferralNumberSequence
@@ -138,7 +139,7 @@ def _user_exists(email: str) -> bool:
 def _number_referrals(writer: Writer, department, referrals: list[tuple]) -> None:
     """2026-80-000123: each year's next values of the department's sequence, in filing order."""
     referrals.sort(key=lambda r: (r[0], str(r[1])))
-    years = [referred_at.astimezone(activity.PARIS).year for referred_at, _key, _pk in referrals]
+    years = [local_day(referred_at).year for referred_at, _key, _pk in referrals]
     next_value = {}
     for year, count in Counter(years).items():
         sequence, _created = ReferralNumberSequence.objects.get_or_create(department=department, year=year)

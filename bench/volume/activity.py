@@ -3,8 +3,8 @@ Writer's tuples here.
 
 The domain (the referrals' workflow, the persons they name, follow-ups, interventions, assessments,
 orientations, their weights and dates) is the demo planner's alone; bench.volume asks it for more
-activity than a demo post has (``REFERRALS_PER_MONTH``, ``WALK_INS_PER_MONTH``) and for a few
-duplicate person records (``DUPLICATE_RATE``). This module only gives the rows what a plan does not
+referrals than a demo post has (``REFERRALS_PER_MONTH``) and for a few duplicate person records
+(``DUPLICATE_RATE``). This module only gives the rows what a plan does not
 hold: primary keys and public ids, the references to units, users, partners and reference tables,
 the danger grids' answers item by item (with the counts and outcome referrals.danger gives), the
 fields the services would set (search fields, a follow-up's problems joined by its referrals' and
@@ -17,7 +17,6 @@ the same for a given seed, end date and post, whatever else is generated.
 import datetime
 import random
 import uuid
-from zoneinfo import ZoneInfo
 
 from bench.volume.organisation import BenchPost
 from casework.models import (
@@ -37,14 +36,11 @@ from referrals.danger import evaluate_danger
 from referrals.enums import Answer, FilledBy
 from referrals.models import DangerAnswer, DangerAssessment, Referral, ReferralPerson
 
-PARIS = ZoneInfo("Europe/Paris")
-
-# The activity asked of the planner, for a full-time post (it scales part-time posts down itself),
-# where a demo post has 9 referrals a month: per post and year on average about 225 referrals,
-# 170 persons, 630 interventions and 175 orientations (docs/benchmarks.md), near the persons and
-# interventions of the simulator the volume had before (which drive the bilans' costs).
+# The referrals asked of the planner, for a full-time post (it scales part-time posts down itself),
+# where a demo post has 9 a month: per post and year on average about 220 referrals, 165 persons,
+# 620 interventions and 170 orientations (docs/benchmarks.md), near the persons and interventions
+# of the simulator the volume had before (which drive the bilans' costs).
 REFERRALS_PER_MONTH = 20.0
-WALK_INS_PER_MONTH = 1.4
 DUPLICATE_RATE = 0.03  # of new person records: someone recorded already (a duplicate to merge)
 
 
@@ -117,7 +113,6 @@ def plan_post(post: BenchPost, *, seed: int, start: datetime.date, end: datetime
         today=end + datetime.timedelta(days=1),
         start=start,
         referrals_per_month=REFERRALS_PER_MONTH,
-        walk_ins_per_month=WALK_INS_PER_MONTH,
         duplicate_rate=DUPLICATE_RATE,
     )
     planner.plan()
