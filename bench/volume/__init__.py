@@ -1,9 +1,11 @@
 """A national volume of synthetic data, for the benchmarks (``manage.py generate_volume``).
 
 Posts are spread over the 101 départements in turn (post n goes to département n mod 101); each
-department's rows are planned in memory, numbered (referral numbers from the department's yearly
-ReferralNumberSequence, in filing order), written in one COPY per table (PostgreSQL) or batched
-INSERTs (SQLite), and committed; then its convention goes through conventions.services.
+post's activity is planned by the demo's planner (demo.activity) and turned into rows
+(bench.volume.activity); each department's rows are numbered (referral numbers from the
+department's yearly ReferralNumberSequence, in filing order), written in one COPY per table
+(PostgreSQL) or batched INSERTs (SQLite), and committed; then its convention goes through
+conventions.services.
 """
 
 import datetime
@@ -18,6 +20,8 @@ from django.db.models import F
 from bench.volume import activity
 from bench.volume.organisation import OrganisationWriter, iscg_email, write_conventions
 from bench.volume.writer import Writer
+from casework.models import ViolenceForm
+from demo.activity.plan import local_day
 from iscg.planner_statistics import analyze, tables_of
 from organisation.models import Department, PartnerType
 from referrals.models import GridVersion, Problem, Referral, ReferralNumberSequence
@@ -50,6 +54,7 @@ def generate_volume(*, posts: int, years: int, seed: int, end: datetime.date, lo
     version = GridVersion.objects.filter(is_current=True).first()
     reference = activity.Reference(
         problems=dict(Problem.objects.values_list("code", "pk")),
+        violence_forms=dict(ViolenceForm.objects.values_list("code", "pk")),
         partner_types=dict(PartnerType.objects.values_list("code", "pk")),
         grid_version=version,
         grid_items=list(version.items.order_by("position").values_list("pk", "is_red")) if version else [],
@@ -70,9 +75,9 @@ def generate_volume(*, posts: int, years: int, seed: int, end: datetime.date, lo
             bench_posts = organisation.department(department, numbers, rng)
             referrals = []
             for post in bench_posts:
-                planner = activity.PostActivity(writer, reference, post, seed=seed, start=start, end=end)
-                planner.run()
-                referrals += planner.referrals
+                rows = activity.PostRows(writer, reference, post, seed=seed)
+                rows.write(activity.plan_post(post, seed=seed, start=start, end=end))
+                referrals += rows.referrals
             _number_referrals(writer, department, referrals)
             writer.flush()
             payments += write_conventions(department, bench_posts, first_year=start.year, last_year=end.year, rng=rng)
@@ -134,7 +139,7 @@ def _user_exists(email: str) -> bool:
 def _number_referrals(writer: Writer, department, referrals: list[tuple]) -> None:
     """2026-80-000123: each year's next values of the department's sequence, in filing order."""
     referrals.sort(key=lambda r: (r[0], str(r[1])))
-    years = [referred_at.astimezone(activity.PARIS).year for referred_at, _key, _pk in referrals]
+    years = [local_day(referred_at).year for referred_at, _key, _pk in referrals]
     next_value = {}
     for year, count in Counter(years).items():
         sequence, _created = ReferralNumberSequence.objects.get_or_create(department=department, year=year)

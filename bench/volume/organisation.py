@@ -18,8 +18,9 @@ from accounts.enums import Role
 from accounts.models import User
 from conventions import services as convention_services
 from conventions.enums import ConventionKind, FunderKind, FundingRuleKind, PaymentKind
-from conventions.models import Payment, SteeringCommittee
-from organisation.enums import UnitKind, Zone
+from conventions.models import Convention, Funder, Payment, SteeringCommittee
+from demo.activity import PostDescription, UnitDescription, UserDescription
+from organisation.enums import UNIT_KIND_FORCE, Force, UnitKind, Zone
 from organisation.models import Partner, PartnerType, Post, PostAssignment, Unit
 
 BENCH_PASSWORD = "bench-Mot-de-passe-2025"  # noqa: S105 - synthetic accounts of a local benchmark
@@ -69,6 +70,18 @@ class BenchPost:
     iscg: int  # user pk
     officer: int  # user pk
     partners: dict[str, int] = field(default_factory=dict)  # partner type code → partner pk
+    units: list[UnitDescription] = field(default_factory=list)  # every unit of the post, reception included
+
+    def description(self) -> PostDescription:
+        """The post as the activity planner (demo.activity) sees it."""
+        officer = UserDescription(self.officer)
+        return PostDescription(
+            post=self.number,
+            fte=self.fte,
+            units=self.units,
+            officers=dict.fromkeys(self.police_units, officer),
+            iscg=UserDescription(self.iscg),
+        )
 
 
 class OrganisationWriter:
@@ -141,6 +154,10 @@ class OrganisationWriter:
             reception = w.add(
                 Unit, None, new_uuid(rng), department.pk, UnitKind.CCAS, f"Banc {number:04d} — CCAS", commune
             )
+            descriptions = [
+                UnitDescription(pk, kind, UNIT_KIND_FORCE.get(kind, Force.OTHER), commune)
+                for pk, kind in [*zip(units, kinds, strict=True), (reception, UnitKind.CCAS)]
+            ]
             fte = rng.choices([Decimal("0.50"), Decimal("0.80"), Decimal("1.00")], [15, 15, 70])[0]
             name = f"Poste ISCG banc {number:04d}"
             post = w.add(
@@ -153,7 +170,9 @@ class OrganisationWriter:
             officer = self._user(rng, police_email(self.seed, number), "Agent", f"Banc {number:04d}", Role.POLICE)
             for unit in units:
                 w.add(User.units.through, None, officer, unit)
-            posts.append(BenchPost(number, post, department, fte, name, commune, units, iscg, officer, partners))
+            posts.append(
+                BenchPost(number, post, department, fte, name, commune, units, iscg, officer, partners, descriptions)
+            )
         return posts
 
 
@@ -169,6 +188,9 @@ def write_conventions(department, posts: list[BenchPost], *, first_year: int, la
             (FunderKind.COMMUNE, "Commune banc"),
         )
     }
+    for funder in funders.values():  # the services draw a random public id: the seed's instead, for the same figures
+        funder.public_id = new_uuid(rng)
+        Funder.objects.filter(pk=funder.pk).update(public_id=funder.public_id)
     post_rows = {p.pk: p for p in Post.objects.filter(pk__in=[p.pk for p in posts])}
     convention = convention_services.convention_create(
         data=convention_services.ConventionData(
@@ -183,6 +205,8 @@ def write_conventions(department, posts: list[BenchPost], *, first_year: int, la
         parties=[convention_services.PartyData(funder=funder) for funder in funders.values()],
         posts=[convention_services.PostShareData(post=post_rows[p.pk], fte_share=p.fte) for p in posts],
     )
+    convention.public_id = new_uuid(rng)
+    Convention.objects.filter(pk=convention.pk).update(public_id=convention.public_id)
     convention_posts = list(convention.convention_posts.values_list("pk", flat=True))
     payments, committees = [], []
     for year in range(first_year, last_year + 1):

@@ -10,6 +10,11 @@ the other post of the department, a few are referred again while their follow-up
 Everything is drawn from random generators seeded with the department and the post, and dated from
 ``today``: the plan is the same for a given day (and, apart from its last weeks, for a given year).
 demo.referrals writes the referrals of the plan, demo.casework its follow-ups.
+
+The planner (``PostPlanner``) is also the benchmarks' simulator: bench.volume plans each synthetic
+post with it, over its own period and seed, from a plain ``PostDescription`` (units, officers and
+ISCG given by their primary keys), at a higher activity and with duplicate person records, and
+turns the plans into rows.
 """
 
 import datetime
@@ -22,8 +27,11 @@ from casework.enums import FollowUpClosingReason
 from demo.activity.plan import (
     CasePlan,
     PersonPlan,
+    PostDescription,
     PostPlan,
     ReferralPlan,
+    UnitDescription,
+    UserDescription,
     activity_start,
     last_complete_year,
     workday,
@@ -35,8 +43,12 @@ from demo.people import Directory
 __all__ = [
     "CasePlan",
     "PersonPlan",
+    "PostDescription",
     "PostPlan",
+    "PostPlanner",
     "ReferralPlan",
+    "UnitDescription",
+    "UserDescription",
     "activity_start",
     "department_plans",
     "last_complete_year",
@@ -62,12 +74,15 @@ def plan_department(data: dict, today: datetime.date) -> list[PostPlan]:
     directory = Directory(first_number=list(TERRITORY).index(code) * 2000)
     planners = [
         PostPlanner(
-            code=code,
-            index=index,
-            post=post,
-            units=list(post.units.order_by("name")),
-            officers=officers,
-            iscg=users[key],
+            PostDescription(
+                post=post,
+                fte=post.fte,
+                units=list(post.units.order_by("name")),
+                officers=officers,
+                iscg=users[key],
+            ),
+            seed=f"iscg-demo-{code}-{index}",
+            name=f"{code}-{index}",
             directory=directory,
             today=today,
         )

@@ -16,7 +16,16 @@ from casework.enums import (
     RiskLevel,
 )
 from demo import stories
-from demo.activity.plan import AssessmentPlan, CasePlan, InterventionPlan, OrientationPlan, at, weighted, workday
+from demo.activity.plan import (
+    AssessmentPlan,
+    CasePlan,
+    InterventionPlan,
+    OrientationPlan,
+    Weights,
+    at,
+    weighted,
+    workday,
+)
 from organisation.enums import Force, UnitKind
 
 # How many interventions a follow-up has (planned ones included).
@@ -37,6 +46,13 @@ DURATIONS = {
     InterventionKind.WRITTEN: (15, 20, 30),
     InterventionKind.THIRD_PARTY: (10, 15, 30),
 }
+# Whether an intervention the person had to attend was held: the first one, the next ones.
+FIRST_STATUS_WEIGHTS = Weights(
+    ((InterventionStatus.HELD, 86), (InterventionStatus.NO_SHOW, 8), (InterventionStatus.CANCELLED, 6))
+)
+STATUS_WEIGHTS = Weights(
+    ((InterventionStatus.HELD, 82), (InterventionStatus.NO_SHOW, 12), (InterventionStatus.CANCELLED, 6))
+)
 NOT_HELD_SUMMARIES = {
     InterventionStatus.NO_SHOW: ("Rendez-vous non honoré, message laissé.", "Appel sans réponse."),
     InterventionStatus.CANCELLED: ("Rendez-vous annulé par la personne.", "Rendez-vous reporté à sa demande."),
@@ -140,11 +156,7 @@ class FollowUpPlanner:
     def _status(self, kind: str, *, first: bool, walk_in: bool) -> str:
         if kind in (InterventionKind.WRITTEN, InterventionKind.THIRD_PARTY) or (first and walk_in):
             return InterventionStatus.HELD
-        held = 86 if first else 82
-        cancelled = 6
-        not_honoured = 100 - held - cancelled
-        statuses = (InterventionStatus.HELD, InterventionStatus.NO_SHOW, InterventionStatus.CANCELLED)
-        return weighted(self.rng, zip(statuses, (held, not_honoured, cancelled), strict=True))
+        return weighted(self.rng, FIRST_STATUS_WEIGHTS if first else STATUS_WEIGHTS)
 
     @staticmethod
     def _interview_places(units) -> tuple[tuple[str, float], ...]:

@@ -5,7 +5,10 @@ import datetime
 import math
 import random
 import uuid
+from bisect import bisect
 from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import accumulate
 
 from django.utils import timezone
 
@@ -30,7 +33,13 @@ def activity_start(today: datetime.date) -> datetime.date:
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    """That day, at that time in the project's time zone (what ``timezone.make_aware`` gives, faster)."""
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.get_default_timezone())
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    """The day in the project's time zone (what ``timezone.localdate`` gives, faster)."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def workday(day: datetime.date) -> datetime.date:
@@ -47,9 +56,35 @@ def add_workdays(day: datetime.date, count: int) -> datetime.date:
     return day
 
 
+class Weights:
+    """(value, weight) pairs with their cumulative weights computed once: a draw gives what
+    ``rng.choices(values, weights)[0]`` gives, from the same random number."""
+
+    __slots__ = ("cumulative", "hi", "total", "values")
+
+    def __init__(self, pairs):
+        self.values, weights = zip(*pairs, strict=True)
+        self.cumulative = list(accumulate(weights))
+        self.total = self.cumulative[-1] + 0.0
+        self.hi = len(self.values) - 1
+
+    def draw(self, rng: random.Random):
+        return self.values[bisect(self.cumulative, rng.random() * self.total, 0, self.hi)]
+
+
+_WEIGHTS: dict[tuple, Weights] = {}  # of the constant tuples of pairs the planner draws from
+
+
 def weighted(rng: random.Random, pairs):
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights)[0]
+    """A value drawn from (value, weight) pairs: a Weights, or a tuple of pairs (its Weights kept)."""
+    if isinstance(pairs, Weights):
+        return pairs.draw(rng)
+    if isinstance(pairs, tuple):
+        weights = _WEIGHTS.get(pairs)
+        if weights is None:
+            weights = _WEIGHTS[pairs] = Weights(pairs)
+        return weights.draw(rng)
+    return Weights(pairs).draw(rng)
 
 
 def poisson(rng: random.Random, mean: float) -> int:
@@ -58,6 +93,37 @@ def poisson(rng: random.Random, mean: float) -> int:
         count += 1
         product *= rng.random()
     return count
+
+
+# ---- What is planned for ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitDescription:
+    """A unit as the planner sees it (the demo passes its Unit rows, which have the same attributes)."""
+
+    pk: int
+    kind: str
+    force: str
+    commune: str
+
+
+@dataclass(frozen=True)
+class UserDescription:
+    """A user the plan names as an author (the demo passes its User rows)."""
+
+    pk: int
+
+
+@dataclass
+class PostDescription:
+    """A post as the planner sees it: plain values, or the demo's rows, which have the same attributes."""
+
+    post: object  # handed back in the PostPlan: the demo's Post, the volume's post number
+    fte: Decimal
+    units: list  # UnitDescription or Unit, in a fixed order
+    officers: dict  # unit pk → the officer who files its referrals (UserDescription or User)
+    iscg: object  # UserDescription or User
 
 
 # ---- The plan -----------------------------------------------------------------------------------
@@ -89,7 +155,7 @@ class InterventionPlan:
 
     @property
     def day(self) -> datetime.date:
-        return timezone.localdate(self.starts_at)
+        return local_day(self.starts_at)
 
 
 @dataclass

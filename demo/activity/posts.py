@@ -4,6 +4,7 @@ they name, people who come on their own; each situation taken up is handed to th
 import datetime
 import random
 import uuid
+from dataclasses import replace
 
 from django.utils import timezone
 
@@ -22,15 +23,19 @@ from demo.activity.plan import (
     CasePlan,
     GridPlan,
     PersonPlan,
+    PostDescription,
     ReferralPersonPlan,
     ReferralPlan,
+    Weights,
     activity_start,
     add_workdays,
     at,
+    local_day,
     poisson,
     weighted,
     workday,
 )
+from demo.people import Directory
 from organisation.enums import Force, UnitKind
 from referrals.enums import PersonRole, ReferralClosingReason, ReferralStatus, Sex, Source, Urgency
 from referrals.services import agreement_is_required
@@ -63,31 +68,58 @@ REFERRAL_ROLE = {
 }
 # Hours between the facts and the referral, by channel.
 FACTS_HOURS = {Source.CALL_OUT: (1, 6), Source.COMPLAINT: (2, 240), Source.LOGBOOK: (6, 48)}
+ARCHETYPE_WEIGHTS = Weights([(a, a.weight) for a in stories.ARCHETYPES])
+WALK_IN_ARCHETYPE_WEIGHTS = Weights([(a, a.walk_in_weight) for a in stories.ARCHETYPES])
+REFERRED_AGAIN = frozenset((*stories.CONJUGAL, "family_violence"))  # situations referred again while followed
 KNOWN_WEIGHTS = ((KnownToSocialServices.YES, 40), (KnownToSocialServices.NO, 45), (KnownToSocialServices.UNKNOWN, 15))
 
 
 class PostPlanner:
-    """Plans the activity of one post, from the start of the demo period until yesterday."""
+    """Plans the activity of one post, day after day, from the start of a period until the day before ``today``."""
 
-    def __init__(self, *, code, index, post, units, officers, iscg, directory, today):
-        self.rng = random.Random(f"iscg-demo-{code}-{index}")  # noqa: S311 - demo data, no secret
-        self.code, self.index, self.post, self.units, self.iscg = code, index, post, units, iscg
+    def __init__(
+        self,
+        description: PostDescription,
+        *,
+        seed: str,
+        name: str,
+        directory: Directory,
+        today: datetime.date,
+        start: datetime.date | None = None,
+        referrals_per_month: float = REFERRALS_PER_MONTH,
+        walk_ins_per_month: float = WALK_INS_PER_MONTH,
+        duplicate_rate: float = 0.0,
+    ):
+        """Plans from ``start`` (by default ``activity_start(today)``) until the day before ``today``.
+        ``seed`` seeds the post's random generator; ``name`` makes the keys of its referrals and
+        follow-ups unique. ``duplicate_rate``: the share of new person records that record again
+        someone already recorded (same name and date of birth: a duplicate to merge)."""
+        self.rng = random.Random(seed)  # noqa: S311 - synthetic data, no secret
+        units, officers = description.units, description.officers
+        self.name, self.post, self.units, self.iscg = name, description.post, units, description.iscg
         self.officers, self.directory, self.today = officers, directory, today
+        self.start = start or activity_start(today)
         self.cutoff = at(today, 0)  # everything planned before it has happened; nothing after it has
         self.police_units = [u for u in units if u.force != Force.OTHER and u.pk in officers]
         self.reception_units = [u for u in units if u.force == Force.OTHER]
+        if self.police_units:
+            self.unit_weights = Weights([(u, UNIT_WEIGHTS.get(u.kind, 1)) for u in self.police_units])
         self.communes = sorted({u.commune for u in units if u.commune}) or [""]
         self.followups = FollowUpPlanner(rng=self.rng, today=today, units=units)
-        scale = 0.55 + 0.45 * float(post.fte)
-        self.referral_rate = REFERRALS_PER_MONTH * scale * 12 / 365
-        self.walk_in_rate = WALK_INS_PER_MONTH * scale * 12 / 260  # weekdays only
+        scale = 0.55 + 0.45 * float(description.fte)
+        self.referral_rate = referrals_per_month * scale * 12 / 365
+        self.walk_in_rate = walk_ins_per_month * scale * 12 / 260  # weekdays only
+        self.duplicate_rate = duplicate_rate
+        self.recorded: list[PersonPlan] = []  # persons who may be recorded again (duplicate_rate only)
         self.referrals: list[ReferralPlan] = []
         self.cases: list[CasePlan] = []
+        self._to_refer_again: list[CasePlan] = []  # the cases that may still be referred again
+        self._to_come_back: list[CasePlan] = []  # the cases whose person may still come back
 
     # -- the day-by-day loop
 
     def plan(self) -> None:
-        day = activity_start(self.today)
+        day = self.start
         while day < self.today:
             season = SEASON[day.month]
             for _ in range(poisson(self.rng, self.referral_rate * season)):
@@ -122,13 +154,13 @@ class PostPlanner:
         self._new_referral(self._archetype(), referred_at)
 
     def _archetype(self) -> stories.Archetype:
-        return weighted(self.rng, [(a, a.weight) for a in stories.ARCHETYPES])
+        return weighted(self.rng, ARCHETYPE_WEIGHTS)
 
     # -- referrals
 
     def _new_referral(self, archetype, referred_at, *, person=None, role=None, source=None, pending=False):
         rng = self.rng
-        on = timezone.localdate(referred_at)
+        on = local_day(referred_at)
         role = role or weighted(rng, archetype.roles)
         source = source or weighted(rng, archetype.sources)
         unit, author = self._unit_and_author(source)
@@ -154,7 +186,7 @@ class PostPlanner:
             fate, reason = ReferralStatus.CLOSED, weighted(rng, REFERRAL_CLOSING_WEIGHTS)
         self._decide(referral, fate=fate, reason=reason, pending=pending)
         if referral.status == ReferralStatus.TAKEN_UP:
-            opened_on = timezone.localdate(referral.taken_up_at)
+            opened_on = local_day(referral.taken_up_at)
             delay = rng.randint(0, 1) if referral.urgency == Urgency.IMMEDIATE else rng.randint(0, 5)
             case = self._case(
                 archetype=archetype,
@@ -175,7 +207,7 @@ class PostPlanner:
         """A new referral about a person whose follow-up is open: it joins the follow-up (or, for the
         same facts filed twice, it is closed as a duplicate)."""
         rng = self.rng
-        on = timezone.localdate(referred_at)
+        on = local_day(referred_at)
         source = weighted(rng, stories.POLICE_CHANNELS[:3])
         unit, author = self._unit_and_author(source)
         referral = self._referral(
@@ -197,7 +229,7 @@ class PostPlanner:
         if referral.status != ReferralStatus.TAKEN_UP:
             return
         self._link(case, referral)
-        day = add_workdays(timezone.localdate(referral.taken_up_at), rng.randint(0, 2))
+        day = add_workdays(local_day(referral.taken_up_at), rng.randint(0, 2))
         kind = InterventionKind.PHONE_CALL if rng.random() < 0.5 else InterventionKind.INTERVIEW
         if day < self.today:
             case.interventions.append(self.followups.intervention(day, kind, InterventionStatus.HELD))
@@ -206,7 +238,7 @@ class PostPlanner:
 
     def _referral(self, *, archetype, referred_at, unit, author, source, problems, persons, children_count):
         rng = self.rng
-        on = timezone.localdate(referred_at)
+        on = local_day(referred_at)
         grids = []
         # The police fill the grid with the referral; the ISCG, for a few situations they screened.
         screened_conjugal = 0.15 if archetype.code in stories.CONJUGAL else 0
@@ -222,7 +254,7 @@ class PostPlanner:
         required = agreement_is_required(source=source, persons=as_dicts, on=on)
         facts_hours = FACTS_HOURS.get(source, (1, 72))
         referral = ReferralPlan(
-            key=uuid.uuid5(NAMESPACE, f"{self.code}-{self.index}-{len(self.referrals)}"),
+            key=uuid.uuid5(NAMESPACE, f"{self.name}-{len(self.referrals)}"),
             unit=unit,
             author=author,
             source=source,
@@ -260,7 +292,7 @@ class PostPlanner:
         if days == 0:
             decided_at = received_at + datetime.timedelta(minutes=rng.randint(30, 240))
         else:
-            decided_on = add_workdays(timezone.localdate(received_at), days)
+            decided_on = add_workdays(local_day(received_at), days)
             decided_at = at(decided_on, rng.randint(9, 17), 5 * rng.randint(0, 11))
         if pending:
             decided_at = max(decided_at, self.cutoff + datetime.timedelta(days=1))
@@ -277,7 +309,7 @@ class PostPlanner:
     def _received_at(self, referred_at: datetime.datetime) -> datetime.datetime:
         """Within the hour on working days, the next working morning otherwise."""
         rng = self.rng
-        local = timezone.localtime(referred_at)
+        local = referred_at.astimezone(timezone.get_default_timezone())
         if local.weekday() < 5 and 8 <= local.hour < 16:
             return referred_at + datetime.timedelta(minutes=rng.randint(15, 150))
         day = local.date() if local.weekday() < 5 and local.hour < 8 else local.date() + datetime.timedelta(days=1)
@@ -289,7 +321,7 @@ class PostPlanner:
             source == Source.OTHER and rng.random() < 0.6
         )
         if self.police_units and (by_police or source == Source.SCREENING or not self.reception_units):
-            unit = weighted(rng, [(u, UNIT_WEIGHTS.get(u.kind, 1)) for u in self.police_units])
+            unit = weighted(rng, self.unit_weights)
             return unit, self.officers[unit.pk] if by_police else self.iscg
         return rng.choice(self.reception_units or self.units), self.iscg
 
@@ -309,6 +341,8 @@ class PostPlanner:
 
     def _person(self, archetype, role, on, *, anonymous_rate: float) -> PersonPlan:
         rng = self.rng
+        if self.duplicate_rate and self.recorded and rng.random() < self.duplicate_rate:
+            return replace(rng.choice(self.recorded), returned=False)  # a second record of the same person
         anonymous = rng.random() < anonymous_rate
         draw = rng.random()
         if draw < (0.3 if anonymous else 0.02):
@@ -337,7 +371,7 @@ class PostPlanner:
             stated = age_class_for(identity.age_on(on)) if rng.random() < 0.5 else AgeClass.UNKNOWN
         else:
             stated = identity.age_class
-        return PersonPlan(
+        person = PersonPlan(
             identity=identity,
             commune=rng.choice(self.communes),
             family_situation="unknown" if minor else weighted(rng, family),
@@ -346,6 +380,9 @@ class PostPlanner:
             known_to_social_services=weighted(rng, KNOWN_WEIGHTS),
             age_class=stated,
         )
+        if self.duplicate_rate and not identity.is_anonymous and identity.birth_date is not None:
+            self.recorded.append(person)
+        return person
 
     def _referral_persons(self, archetype, role, person: PersonPlan, on) -> list[ReferralPersonPlan]:
         rng = self.rng
@@ -414,7 +451,7 @@ class PostPlanner:
     def walk_in(self, day, *, person=None, archetype=None, role=None) -> CasePlan:
         """Someone comes to the permanence (or calls) on their own: a follow-up opens that day."""
         rng = self.rng
-        archetype = archetype or weighted(rng, [(a, a.walk_in_weight) for a in stories.ARCHETYPES])
+        archetype = archetype or weighted(rng, WALK_IN_ARCHETYPE_WEIGHTS)
         role = role or weighted(rng, archetype.roles)
         person = person or self._person(archetype, role, day, anonymous_rate=0.14)
         return self._case(
@@ -432,31 +469,34 @@ class PostPlanner:
         referral.case = case
 
     def _case_to_refer_again(self, day) -> CasePlan | None:
-        candidates = [
+        """An open follow-up of conjugal or family violence, linked to fewer than three referrals."""
+        soon, settled = day + datetime.timedelta(days=15), day - datetime.timedelta(days=10)
+        # Days only move forward: a case left out for good is dropped from the list kept for the next calls.
+        self._to_refer_again = kept = [
             case
-            for case in self.cases
-            if case.archetype.code in (*stories.CONJUGAL, "family_violence")
+            for case in self._to_refer_again
+            if case.archetype.code in REFERRED_AGAIN
             and case.referrals
-            and case.opened_on <= day - datetime.timedelta(days=10)
-            and (case.closed_on is None or case.closed_on > day + datetime.timedelta(days=15))
+            and (case.closed_on is None or case.closed_on > soon)
             and len(case.referrals) < 3
         ]
+        candidates = [case for case in kept if case.opened_on <= settled]
         return self.rng.choice(candidates) if candidates else None
 
     def _case_to_come_back(self, day) -> CasePlan | None:
-        candidates = [
+        """A follow-up closed two months ago or more, of someone named who has not come back yet."""
+        self._to_come_back = kept = [
             case
-            for case in self.cases
-            if case.closed_on is not None
-            and case.closed_on <= day - datetime.timedelta(days=60)
-            and not case.person.returned
-            and not case.person.identity.is_anonymous
+            for case in self._to_come_back
+            if case.closed_on is not None and not case.person.returned and not case.person.identity.is_anonymous
         ]
+        closed_before = day - datetime.timedelta(days=60)
+        candidates = [case for case in kept if case.closed_on <= closed_before]
         return self.rng.choice(candidates) if candidates else None
 
     def _case(self, *, archetype, role, person, problems, opened_on, first_day, walk_in) -> CasePlan:
         case = CasePlan(
-            key=f"{self.code}-{self.index}-{len(self.cases)}",
+            key=f"{self.name}-{len(self.cases)}",
             person=person,
             archetype=archetype,
             role=role,
@@ -464,4 +504,6 @@ class PostPlanner:
             opened_on=opened_on,
         )
         self.cases.append(case)
+        self._to_refer_again.append(case)
+        self._to_come_back.append(case)
         return self.followups.plan(case, first_day=first_day, walk_in=walk_in)
