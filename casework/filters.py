@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from casework.enums import OUTCOME_STATUSES, FollowUpRole, InterventionStatus
 from casework.models import FollowUp
 from casework.normalise import normalise_text
-from iscg.forms import FilterForm
+from iscg.forms import DateInput, FilterForm
 from organisation.models import Post
-from referrals.forms import DateInput
 from referrals.models import Problem
 
 OPEN, CLOSED, ALL = "open", "closed", "all"

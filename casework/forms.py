@@ -17,9 +17,9 @@ from casework.enums import (
 )
 from casework.models import Assessment, FollowUp, Intervention, Orientation, Person, ViolenceForm
 from casework.normalise import normalise_phone, normalise_text
-from iscg.forms import SELECT_AN_OPTION, DsfrBaseForm
+from iscg.forms import SELECT_AN_OPTION, DateInput, DsfrBaseForm
 from organisation.models import Partner, PartnerType, Post, PostAssignment
-from referrals.forms import DATETIME_FORMAT, DateInput, DateTimeLocalInput
+from referrals.forms import DATETIME_FORMAT, DateTimeLocalInput
 from referrals.models import Problem
 
 

@@ -12,19 +12,12 @@ from conventions import cofinancing
 from conventions.enums import PERCENT_KINDS, ConventionKind, FunderKind, FundingRuleKind, PaymentKind
 from conventions.models import Convention, Funder
 from conventions.services import RuleData, engine_rule
-from iscg.forms import DsfrBaseForm
+from iscg.forms import DateInput, DsfrBaseForm
 from organisation.models import Department, Post
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # 10 MB
 PDF_MAGIC = b"%PDF-"
 PDF_CONTENT_TYPES = {"application/pdf", "application/x-pdf"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def date_field(label, *, required=True, help_text=""):

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.enums import AccessRequestChannel
-from iscg.forms import DsfrBaseForm
+from iscg.forms import DateInput, DsfrBaseForm
 
 
 class PersonReferenceForm(DsfrBaseForm):
@@ -19,7 +19,7 @@ class AccessRequestForm(DsfrBaseForm):
 
     received_on = forms.DateField(
         label=_("Date the request was received"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
     )
     channel = forms.ChoiceField(label=_("How the person asked"), choices=AccessRequestChannel.choices)
 

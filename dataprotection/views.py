@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.enums import Role
 from audit import services
 from dataprotection import right_of_access
 from dataprotection.filters import JournalFilter
@@ -27,6 +28,9 @@ def journal(request):
     entries = entries_visible_to(request.scope).with_list_data()
     journal_filter = JournalFilter(request.GET, queryset=entries, request=request)
     page = Paginator(journal_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(Role.choices)  # the journal keeps the role's code (audit knows no accounts)
+    for entry in page:
+        entry.role_label = labels.get(entry.role, entry.role)
     return render(request, "dataprotection/journal_list.html", {"filter": journal_filter, "page": page})
 
 

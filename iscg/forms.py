@@ -24,6 +24,17 @@ from dsfr.forms import DsfrBoundField, DsfrDjangoTemplates
 
 RENDERER = DsfrDjangoTemplates()
 
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. It accepts only an ISO value: Django's default, the French format,
+    would be dropped, and a date filled in by the form (« today ») would show empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 # About four typed pages: ample for a summary, a note, a description; 200 times less than 2 MB.
 TEXT_MAX_LENGTH = 10_000
 TOO_LONG = _("This text is too long: %(limit_value)d characters at most (it has %(show_value)d).")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
-from iscg.forms import DsfrBaseForm
+from iscg.forms import DateInput, DsfrBaseForm
 from organisation.models import Department, Partner, PartnerType, Post, Unit
 
 STAFF_ROLES = [(role.value, role.label) for role in (Role.POLICE, Role.ISCG, Role.COORDINATOR, Role.FUNDER)]
@@ -27,7 +27,7 @@ class StaffForm(DsfrBaseForm):
     starts_on = forms.DateField(
         label=_("Start date in the post"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
     )
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments (coordinators and funders)"),

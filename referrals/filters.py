@@ -1,10 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from iscg.forms import FilterForm
+from iscg.forms import DateInput, FilterForm
 from organisation.models import Post, Unit
 from referrals.enums import OPEN_STATUSES, ReferralStatus, Source, Urgency
-from referrals.forms import DateInput
 from referrals.models import Referral
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.widgets import InlineRadioSelect
 
 from accounts.enums import Role
-from iscg.forms import DsfrBaseForm
+from iscg.forms import DateInput, DsfrBaseForm
 from organisation.models import Unit
 from referrals.enums import POLICE_SOURCES, Answer, GridPart, PersonRole, ReferralClosingReason, Source
 from referrals.models import GridItem, GridVersion, Problem, Referral, ReferralPerson
@@ -20,13 +20,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format=DATETIME_FORMAT)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class _CheckboxWithoutRequiredAttribute(forms.CheckboxInput):

@@ -7,11 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import SteeringCommittee
-from iscg.forms import DsfrBaseForm
+from iscg.forms import DateInput, DsfrBaseForm
 from organisation import access
 from organisation.access import Action
 from organisation.models import Department, Post, Unit
-from referrals.forms import DateInput
 from reporting.bilan import BilanScope, Period, ScopeKind
 from reporting.indicators import civil_year
 from reporting.masking import DEFAULT_THRESHOLD, LOWEST_THRESHOLD, MASKED_SCOPE_KINDS, masked_request_error
