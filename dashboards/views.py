@@ -14,6 +14,7 @@ from dashboards.funding import funder_boards
 from dashboards.payments import DUE_WITHIN_DAYS, payments_due
 from organisation import access
 from organisation.access import Action
+from organisation.staff import assignments_to_confirm
 
 PAGE_SIZE = 25
 
@@ -29,6 +30,7 @@ def coordinator_home(request):
         "ending_before": ending_soon_before(today),
         "ending_soon": ConventionFilter.ENDING_SOON,
         "due_within_days": DUE_WITHIN_DAYS,
+        "to_confirm": assignments_to_confirm(request.scope, request.user).count(),
     }
     return render(request, "dashboards/coordinator_home.html", context)
 

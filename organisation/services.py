@@ -108,14 +108,13 @@ def _post_social_worker_emails(assignment: PostAssignment) -> list[str]:
 
 
 def _confirmer_emails(assignment: PostAssignment) -> list[str]:
-    """The department's other active coordinators: those who can confirm."""
-    return list(
-        User.objects.filter(is_active=True, role=Role.COORDINATOR, departments=assignment.post.department_id)
-        .exclude(pk=assignment.requested_by_id)
-        .distinct()
-        .order_by("email")
-        .values_list("email", flat=True)
-    )
+    """Those who can confirm: the department's other active coordinators or, when it has none (a department
+    with a single coordinator, the common case), the active national administrators; else the request
+    would wait unseen."""
+    others = User.objects.filter(is_active=True).exclude(pk=assignment.requested_by_id)
+    coordinators = others.filter(role=Role.COORDINATOR, departments=assignment.post.department_id).distinct()
+    confirmers = coordinators if coordinators.exists() else others.filter(role=Role.ADMIN)
+    return list(confirmers.order_by("email").values_list("email", flat=True))
 
 
 def _send(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:

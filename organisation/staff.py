@@ -26,6 +26,20 @@ def staff_visible_to(scope):
     return User.objects.filter(pk__in=ids)
 
 
+def assignments_to_confirm(scope, user: User):
+    """The pending assignments this user may confirm: on the posts of their scope, requested by someone
+    else (services.can_confirm_assignment says the same of one assignment)."""
+    if user.role not in (Role.COORDINATOR, Role.ADMIN):
+        return PostAssignment.objects.none()
+    return (
+        PostAssignment.objects.pending()
+        .filter(post__in=Post.objects.visible_to(scope), user__in=staff_visible_to(scope), user__is_active=True)
+        .exclude(requested_by=user)
+        .select_related("post", "user", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
 def locked_out_filter():
     """Exists() of a current lockout for the account's username."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME

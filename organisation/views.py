@@ -163,7 +163,13 @@ def staff_list(request):
     if role in Role.values:
         users = users.filter(role=role)
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organisation/staff_list.html", {"page": page, "roles": Role.choices, "role": role})
+    context = {
+        "page": page,
+        "roles": Role.choices,
+        "role": role,
+        "to_confirm": staff.assignments_to_confirm(request.scope, request.user)[:PAGE_SIZE],
+    }
+    return render(request, "organisation/staff_list.html", context)
 
 
 def staff_create(request):

@@ -83,7 +83,7 @@ def test_staff_list_runs_a_constant_number_of_queries(world, client_for, django_
     client = client_for("coordinator_a")
     url = reverse("organisation:staff_list")
     client.get(url)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # 12, and the assignments awaiting this user's confirmation
         one, _ = queries_for(client, url)
     for _ in range(10):
         UserFactory(police=True, units=[world.a.unit])
@@ -139,3 +139,43 @@ def test_new_invitation_link_replaces_the_old_one(world, client_for, django_capt
     first, second = (re.search(r"/invitation/\S+", m.body).group(0) for m in mail.outbox[-2:])
     assert Client().get(first).status_code == 400
     assert Client().get(second).status_code == 200
+
+
+def test_in_a_department_with_one_coordinator_the_administrator_is_asked_to_confirm_and_finds_it(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """The common case: one coordinator per department. The request reaches the national administrator
+    (by e-mail, and on their team page), who confirms it; the requester sees it but cannot confirm."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("coordinator_a").post(
+            reverse("organisation:staff_create"),
+            {"email": "iscg.seule@test.example", "first_name": "Inès", "last_name": "Seule", "role": Role.ISCG,
+             "post": world.a.post.pk},
+        )  # fmt: skip
+    assignment = User.objects.get(email="iscg.seule@test.example").post_assignments.get()
+    to_confirm = [m for m in mail.outbox if m.subject == "Une affectation attend votre confirmation"]
+    assert [m.to for m in to_confirm] == [["admin@test.example"]]
+    admin_page = client_for("admin").get(reverse("organisation:staff_list"))
+    assert list(admin_page.context["to_confirm"]) == [assignment]
+    assert "Inès Seule" in admin_page.content.decode()
+    requester_page = client_for("coordinator_a").get(reverse("organisation:staff_list"))
+    assert not requester_page.context["to_confirm"]
+    assert not client_for("coordinator_b").get(reverse("organisation:staff_list")).context["to_confirm"]
+
+
+def test_another_coordinator_of_the_department_is_asked_first_and_sees_it_on_their_home(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    colleague = UserFactory(coordinator=True, email="coordination.bis@test.example")
+    colleague.departments.set([world.a.department])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("coordinator_a").post(
+            reverse("organisation:staff_create"),
+            {"email": "iscg.bis@test.example", "first_name": "Inès", "last_name": "Bis", "role": Role.ISCG,
+             "post": world.a.post.pk},
+        )  # fmt: skip
+    to_confirm = [m for m in mail.outbox if m.subject == "Une affectation attend votre confirmation"]
+    assert [m.to for m in to_confirm] == [["coordination.bis@test.example"]]
+    world.users["coordinator_bis"] = colleague
+    home = client_for("coordinator_bis").get(reverse("dashboards:coordinator_home")).content.decode()
+    assert "1 affectation d’intervenant·e social·e attend votre confirmation" in home
