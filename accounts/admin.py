@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.urls import URLPattern
+from django.urls import URLPattern, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -30,6 +30,9 @@ for _device_model in (TOTPDevice, StaticDevice):
 admin.site.site_header = _("ISCG — administration")
 admin.site.site_title = _("ISCG administration")
 admin.site.index_title = _("Reference data and users")
+# « Voir le site » leads to the application's pages (the national view of the departments, with the menu:
+# team, conventions, bilans): the home page would send the administrator back here.
+admin.site.site_url = reverse_lazy("organisation:department_list")
 
 
 def _admin_only(request):

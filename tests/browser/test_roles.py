@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.data import ADMIN_EMAIL, DEMO_PASSWORD, demo_email
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import click_and_wait, sign_in
 
 HOMES = [
     ("police", demo_email("police", "80"), "Bonjour Julien"),
@@ -44,6 +44,13 @@ def test_admin_signs_in_and_reaches_the_administration(demo, page, screenshot):
     assert "/admin/" in page.url
     assert "Données de référence et utilisateurs" in page.content()
     screenshot("home-admin")
+    # From the administration to the application's pages, and its menu (the team, the national bilan).
+    click_and_wait(page, page.get_by_role("link", name="Voir le site"))
+    menu = page.get_by_role("navigation", name="Menu principal")
+    expect(menu.get_by_role("link", name="Équipe")).to_be_visible()
+    click_and_wait(page, menu.get_by_role("link", name="Bilans"))
+    assert "/admin/" not in page.url
+    screenshot("admin-app-bilan")
 
 
 def test_mobile_menu_opens_the_navigation(demo, page):
