@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from conventions import cofinancing, services, summaries
-from conventions.enums import ConventionKind
+from conventions.enums import ConventionKind, PaymentKind
 from conventions.filters import ConventionFilter
 from conventions.forms import (
     CommitteeForm,
@@ -437,11 +437,26 @@ def funding_year_copy(request, public_id, year):
 # ---- Payments, documents, committees ------------------------------------------------------------
 
 
+def _payment_prefill(query, *, funders, years) -> dict:
+    """The payment a « payments due » row proposes to record (``?financeur=&annee=&montant=``): kept only
+    when the funder is one of the convention's department, the year one of the convention's and the
+    amount in cents a positive integer; anything else is ignored (the form is then empty)."""
+    try:
+        funder_pk, year, cents = int(query["financeur"]), int(query["annee"]), int(query["montant"])
+    except (KeyError, ValueError, OverflowError):
+        return {}
+    funder = funders.filter(pk=funder_pk).first() if 0 < funder_pk < 2**63 else None
+    if funder is None or year not in years or not 0 < cents < 10**12:
+        return {}
+    return {"funder": funder, "year": year, "kind": PaymentKind.PAYMENT, "amount_cents": cents}
+
+
 def payment_create(request, public_id):
     convention = _convention(request, public_id, manage=True)
     funders = _department_funders(request, convention.department_id)
     today = timezone.localdate()
     initial = {"dated_on": today, "year": today.year if today.year in convention.years else convention.starts_on.year}
+    initial.update(_payment_prefill(request.GET, funders=funders, years=convention.years))
     form = PaymentForm(request.POST or None, initial=initial, funders=funders, years=convention.years)
     if request.method == "POST" and form.is_valid():
         try:

@@ -50,5 +50,10 @@ def payments_due_list(request):
     rows = payments_due(Payment.objects.visible_to(request.scope), today=timezone.localdate())
     payment_filter = PaymentDueFilter(request.GET, queryset=rows, request=request)
     page = Paginator(payment_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": payment_filter, "page": page, "due_within_days": DUE_WITHIN_DAYS}
+    context = {
+        "filter": payment_filter,
+        "page": page,
+        "due_within_days": DUE_WITHIN_DAYS,
+        "can_record": access.can(request.scope, Action.MANAGE_CONVENTIONS),
+    }
     return render(request, "dashboards/payments_due.html", context)

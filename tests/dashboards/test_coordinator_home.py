@@ -2,6 +2,8 @@
 due, the next steering committee. Every number is the count of the list its link opens."""
 
 import datetime
+import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -184,3 +186,44 @@ def test_the_filtered_referral_list_costs_the_same_queries_for_1_referral_and_fo
     with django_assert_max_num_queries(before):
         response = client.get(url)
     assert response.context["page"].paginator.count == 10
+
+
+def test_a_payment_due_is_recorded_from_its_row_and_leaves_the_list(world, client_for):
+    """The row proposes the payment (funder, year, amount due prefilled); once recorded, nothing is due."""
+    today = timezone.localdate()
+    funder = world.a.payment.funder
+    PaymentFactory(convention=world.a.convention, funder=funder, call=True, amount_cents=6_000_00, dated_on=today)
+    client = client_for("coordinator_a")
+    listed = client.get(reverse("dashboards:payments_due"))
+    (row,) = listed.context["page"]
+    link = (
+        re.search(r'href="([^"]*/paiements/nouveau/\?[^"]*)"', listed.content.decode()).group(1).replace("&amp;", "&")
+    )
+    form = client.get(link).context["form"]
+    assert (form.initial["funder"], form.initial["year"], form.initial["kind"]) == (funder, row["year"], "payment")
+    assert form["amount_cents"].value() == Decimal(row["due_cents"]) / 100
+    data = {
+        "funder": funder.pk,
+        "year": row["year"],
+        "kind": "payment",
+        "amount_cents": form["amount_cents"].value(),
+        "dated_on": today.isoformat(),
+        "reference": "VIR-2026-12",
+    }
+    assert client.post(link, data).status_code == 302
+    assert not list(client.get(reverse("dashboards:payments_due")).context["page"])
+    # A row's link never carries anything else: a funder of another department, a foreign year, a bad amount.
+    other = world.b.payment.funder
+    bad_queries = (
+        f"financeur={other.pk}&annee={row['year']}&montant=100",
+        "financeur=1&annee=1900&montant=1",
+        f"financeur={funder.pk}&annee={row['year']}&montant=-5",
+        "financeur=99999999999999999999&annee=x",
+    )
+    for query in bad_queries:
+        response = client.get(f"{link.split('?')[0]}?{query}")
+        assert response.status_code == 200 and "funder" not in response.context["form"].initial
+    assert (
+        "Enregistrer le versement"
+        not in client_for("funder_a").get(reverse("dashboards:payments_due")).content.decode()
+    )
