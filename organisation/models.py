@@ -210,6 +210,7 @@ class Post(models.Model):
     )
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking (its arrangement)
 
     objects = PostQuerySet.as_manager()
 

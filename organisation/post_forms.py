@@ -19,6 +19,7 @@ class CoverageForm(DsfrBaseForm):
         required=False,
         help_text=_("For the rule « every unit of a company or circonscription »."),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

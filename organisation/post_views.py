@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from iscg.concurrency import CONFLICT_STATUS, EditConflict, form_after_conflict
 from organisation import access, posts
 from organisation.access import Action
 from organisation.models import Post, Unit
@@ -17,10 +18,15 @@ def post_arrangement(request, public_id):
     access.require(request.scope, Action.MANAGE_POSTS, on_visible_object=True)
     units = Unit.objects.visible_to(request.scope).filter(department=post.department_id).order_by("name", "pk")
     data = request.POST if request.method == "POST" else None
+    status = 200
     form = CoverageForm(
         data,
         units=units,
-        initial={"coverage_rule": post.coverage_rule, "coverage_group": post.coverage_group_id},
+        initial={
+            "coverage_rule": post.coverage_rule,
+            "coverage_group": post.coverage_group_id,
+            "version": post.version,
+        },
     )
     shares = ShareFormSet(
         data,
@@ -40,7 +46,11 @@ def post_arrangement(request, public_id):
                     posts.ShareData(fte=row["fte"], unit=row.get("unit"), zone=row.get("zone") or "")
                     for row in shares.kept_data()
                 ],
+                version=form.cleaned_data["version"] or 0,
             )
+        except EditConflict as conflict:
+            form_after_conflict(form, post, conflict)
+            status = CONFLICT_STATUS
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -48,4 +58,4 @@ def post_arrangement(request, public_id):
             messages.success(request, _("The coverage and split of the post have been saved."))
             return redirect(post)
     context = {"post": post, "form": form, "shares": shares}
-    return render(request, "organisation/post_arrangement_form.html", context)
+    return render(request, "organisation/post_arrangement_form.html", context, status=status)

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iscg.concurrency import claim_version
 from organisation.enums import CoverageRule
 from organisation.models import Post, PostSplit, Unit, rule_coverage_q
 
@@ -79,9 +80,16 @@ def covered_units(post: Post, day: datetime.date | None = None) -> list[CoveredU
 
 @transaction.atomic
 def post_arrangement_set(
-    *, post: Post, coverage_rule: str, coverage_group: Unit | None = None, shares: list[ShareData]
+    *,
+    post: Post,
+    coverage_rule: str,
+    coverage_group: Unit | None = None,
+    shares: list[ShareData],
+    version: int | None = None,
 ) -> Post:
-    """Set the post's coverage rule and its shares (replaced as a whole; none: the post is not split)."""
+    """Set the post's coverage rule and its shares (replaced as a whole; none: the post is not split).
+    With ``version`` (the page's), nothing is written if someone saved the arrangement since it was
+    loaded: EditConflict (iscg.concurrency)."""
     errors = {}
     if coverage_rule not in CoverageRule.values:
         errors["coverage_rule"] = _("Unknown coverage rule.")
@@ -95,6 +103,8 @@ def post_arrangement_set(
     errors.update(_share_errors(post, shares, coverage_rule=coverage_rule, coverage_group=coverage_group))
     if errors:
         raise ValidationError(errors)
+    if version is not None:
+        claim_version(post, version=version, values={"coverage_rule": coverage_rule, "coverage_group": coverage_group})
     Post.objects.filter(pk=post.pk).update(coverage_rule=coverage_rule, coverage_group=coverage_group)
     post.coverage_rule, post.coverage_group = coverage_rule, coverage_group
     post.splits.all().delete()

@@ -1,6 +1,6 @@
 """The one optimistic-locking mechanism (iscg.concurrency), used by casework, partners and conventions.
-Each app's pages are proven in tests/casework/test_locking.py, tests/organisation/test_partners.py and
-tests/conventions/test_views.py; here the mechanism itself."""
+Each app's pages are proven in tests/casework/test_locking.py, tests/organisation/test_partners.py,
+tests/organisation/test_post_arrangements.py and tests/conventions/test_views.py; here the mechanism itself."""
 
 import pytest
 from django.http import QueryDict

@@ -100,6 +100,7 @@ def test_the_coordinator_splits_a_post_through_the_page(world, client_for):
     data = {
         "coverage_rule": CoverageRule.LISTED,
         "coverage_group": "",
+        "version": post.version,
         **management_form("shares", 2),
         "shares-0-unit": str(world.a.unit.pk),
         "shares-0-zone": "",
@@ -189,6 +190,7 @@ def test_the_post_page_lists_the_units_covered_today_and_since_when(world, clien
     )
     data = {
         "coverage_rule": CoverageRule.DEPARTMENT_GENDARMERIE,
+        "version": world.a.post.version,
         **management_form("shares", 0),
     }
     client = client_for("coordinator_a")
@@ -234,3 +236,35 @@ def test_the_department_page_lists_shared_posts_and_the_units_each_rule_covers(
     text = page.content.decode()
     assert "Postes partagés et règles de couverture" in text
     assert "Toutes les unités de gendarmerie du département" in text and "Brigade ailleurs" not in text
+
+
+def test_two_coordinators_arranging_the_same_post_do_not_silently_overwrite_each_other(world, client_for):
+    """Both load the page; the first saves a split; the second's save (from the older page) answers 409
+    with their input kept and writes nothing; saving again knowingly replaces the first one's."""
+    post = world.a.post
+    first, second = client_for("coordinator_a"), client_for("admin")
+    loaded = first.get(arrangement_url(post)).context["form"]["version"].value()
+    assert second.get(arrangement_url(post)).context["form"]["version"].value() == loaded
+    common = {"coverage_group": "", "version": str(loaded)}
+    split = {
+        **common,
+        **management_form("shares", 2),
+        "coverage_rule": CoverageRule.LISTED,
+        "shares-0-unit": str(world.a.unit.pk),
+        "shares-0-fte": "0,5",
+        "shares-1-zone": "gendarmerie",
+        "shares-1-fte": "0,5",
+    }
+    assert first.post(arrangement_url(post), split).status_code == 302
+    by_rule = {**common, **management_form("shares", 0), "coverage_rule": CoverageRule.DEPARTMENT_GENDARMERIE}
+    response = second.post(arrangement_url(post), by_rule)
+    assert response.status_code == 409
+    assert "Quelqu’un d’autre a enregistré cette fiche" in response.content.decode()
+    assert "couverture" in response.content.decode()  # the field the first one's save changed
+    post.refresh_from_db()
+    assert post.coverage_rule == CoverageRule.LISTED and post.splits.count() == 2  # the first one's, untouched
+    form = response.context["form"]
+    assert form.data["coverage_rule"] == CoverageRule.DEPARTMENT_GENDARMERIE  # what they typed, kept
+    assert second.post(arrangement_url(post), form.data).status_code == 302
+    post.refresh_from_db()
+    assert post.coverage_rule == CoverageRule.DEPARTMENT_GENDARMERIE and not post.splits.exists()
