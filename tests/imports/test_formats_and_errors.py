@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from casework.models import FollowUp, Intervention, Orientation, Person
-from imports import services
+from imports import services, writing
 from imports.checking import check
 from imports.exporting import csv_bytes, csv_zip_bytes, empty_tables, workbook_bytes
 from imports.reading import read_upload
@@ -331,7 +331,7 @@ def test_a_file_with_one_error_imports_nothing_and_keeps_every_error_for_the_pre
 
 def test_the_import_is_all_or_nothing_when_the_database_refuses_a_row(target, monkeypatch):
     batch = services.batch_preview(post=target.post, by=target.iscg, content=_zip(_valid_files()), file_name="x.zip")
-    real_bulk = services._bulk
+    real_bulk = writing._bulk
 
     def failing_bulk(model, objects, **kwargs):
         if model is Intervention:
@@ -340,7 +340,7 @@ def test_the_import_is_all_or_nothing_when_the_database_refuses_a_row(target, mo
             raise IntegrityError("simulated")
         return real_bulk(model, objects, **kwargs)
 
-    monkeypatch.setattr(services, "_bulk", failing_bulk)
+    monkeypatch.setattr(writing, "_bulk", failing_bulk)
     with pytest.raises(services.ImportRefused):
         services.batch_confirm(batch=batch, by=target.iscg)
     assert _nothing_written(target.post)  # persons and follow-ups written before the failure are rolled back
