@@ -55,6 +55,13 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["department", "units", "coverage_group"]
     inlines = [PostAssignmentInline]
 
+    def save_model(self, request, obj, form, change):
+        """A change here takes the next version, so that an arrangement page loaded before it answers 409
+        instead of silently writing over it (iscg.concurrency)."""
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         """An assignment added here (or moved to another account) is requested by the admin and awaits a
         coordinator of the department's confirmation, as in the application (issue 16, item 6)."""

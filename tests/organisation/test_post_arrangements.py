@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -268,3 +269,17 @@ def test_two_coordinators_arranging_the_same_post_do_not_silently_overwrite_each
     assert second.post(arrangement_url(post), form.data).status_code == 302
     post.refresh_from_db()
     assert post.coverage_rule == CoverageRule.DEPARTMENT_GENDARMERIE and not post.splits.exists()
+
+
+def test_a_change_in_the_admin_site_makes_an_older_arrangement_page_conflict(world, client_for, rf):
+    post = world.a.post
+    loaded = client_for("coordinator_a").get(arrangement_url(post)).context["form"]["version"].value()
+    post.fte = Decimal("0.8")
+    admin.site._registry[Post].save_model(rf.post("/"), post, form=None, change=True)
+    data = {
+        "coverage_rule": CoverageRule.LISTED,
+        "coverage_group": "",
+        "version": loaded,
+        **management_form("shares", 0),
+    }
+    assert client_for("coordinator_a").post(arrangement_url(post), data).status_code == 409
