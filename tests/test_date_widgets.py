@@ -32,11 +32,14 @@ def _form_classes():
                 if issubclass(value, forms.BaseForm):
                     yield value, value.base_fields
                 elif issubclass(value, django_filters.FilterSet):
-                    yield value, {
-                        name: forms.DateField(widget=f.extra.get("widget") or forms.DateInput())
-                        for name, f in value.base_filters.items()
-                        if isinstance(f, django_filters.DateFilter)
-                    }
+                    yield (
+                        value,
+                        {
+                            name: forms.DateField(widget=f.extra.get("widget") or forms.DateInput())
+                            for name, f in value.base_filters.items()
+                            if isinstance(f, django_filters.DateFilter)
+                        },
+                    )
 
 
 def _date_fields():
