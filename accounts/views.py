@@ -1,4 +1,5 @@
 import base64
+import logging
 
 import segno
 from axes.models import AccessLog
@@ -24,6 +25,8 @@ from accounts.forms import EnrolForm, PasswordChangeForm, PasswordResetForm, Set
 from privacy import crypto
 
 RECENT_SIGN_INS = 10
+logger = logging.getLogger(__name__)
+
 ENROL_KEY = "accounts.enrol_key"
 
 
@@ -89,11 +92,11 @@ def _enrolment_key(request) -> str:
     """The pending authenticator key of this enrolment, kept in the session sealed with the field
     encryption keys (the session store never holds it in clear); a new one if none or unreadable."""
     sealed = request.session.get(ENROL_KEY)
-    if sealed:
-        try:
+    try:
+        if sealed:
             return crypto.decrypt(sealed)
-        except crypto.DecryptionError:
-            pass  # sealed with a key since retired: start the enrolment again
+    except crypto.DecryptionError:
+        logger.info("enrolment restarted: its pending key was sealed with a retired key")
     key = random_hex(20)
     request.session[ENROL_KEY] = crypto.encrypt(key)
     return key
